@@ -1,0 +1,66 @@
+//! Database access: connecting, migrating, and one module of queries per resource.
+
+pub mod catalog;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+
+/// The database pool every handler shares.
+pub type Db = SqlitePool;
+
+/// Opens (creating when missing) the SQLite database at `url`, in WAL mode, and migrates it.
+///
+/// `url` is `sqlite://path`, `sqlite::memory:` or a plain file path.
+pub async fn connect(url: &str) -> Result<Db, String> {
+    let url = if url.starts_with("sqlite:") { url.to_owned() } else { format!("sqlite://{url}") };
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        let path = path.split('?').next().unwrap_or(path);
+        if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create database folder {}: {e}", dir.display()))?;
+        }
+    }
+    if url.starts_with("postgres") {
+        return Err("PostgreSQL is not supported yet; use a sqlite:// URL or a file path".into());
+    }
+    let options = SqliteConnectOptions::from_str(&url)
+        .map_err(|e| format!("bad database URL {url}: {e}"))?
+        .create_if_missing(true)
+        // WAL: readers never wait for the writer, and a crash never corrupts committed data.
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5));
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options)
+        .await
+        .map_err(|e| format!("cannot open database {url}: {e}"))?;
+    sqlx::migrate!("./migrations")
+        .run(&pool)
+        .await
+        .map_err(|e| format!("cannot migrate database {url}: {e}"))?;
+    Ok(pool)
+}
+
+/// Reads a value from the `meta` table.
+pub async fn get_meta(db: &Db, key: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT value FROM meta WHERE key = ?").bind(key).fetch_optional(db).await
+}
+
+/// Writes a value to the `meta` table.
+pub async fn set_meta<'c, E>(db: E, key: &str, value: &str) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Sqlite>,
+{
+    sqlx::query("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        .bind(key)
+        .bind(value)
+        .execute(db)
+        .await
+        .map(|_| ())
+}

@@ -1,0 +1,138 @@
+//! The `/api/v1` routes: one module per resource, each adding its routes to [`ApiRoutes`].
+
+mod catalog;
+mod meta;
+
+pub use meta::OPENAPI_JSON;
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use axum::body::Body;
+use axum::extract::{FromRequestParts, Query, Request};
+use axum::handler::Handler;
+use axum::http::{header, request::Parts, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::MethodRouter;
+use axum::Router;
+use serde::de::DeserializeOwned;
+
+use crate::error::AppError;
+use crate::AppState;
+
+/// The API router being built, and the list of what it mounts (checked against the OpenAPI document).
+pub struct ApiRoutes {
+    router: Router<AppState>,
+    mounted: Vec<(Method, &'static str)>,
+}
+
+impl ApiRoutes {
+    fn new() -> Self {
+        ApiRoutes { router: Router::new(), mounted: Vec::new() }
+    }
+
+    fn add(mut self, method: Method, path: &'static str, route: MethodRouter<AppState>) -> Self {
+        self.router = self.router.route(path, route);
+        self.mounted.push((method, path));
+        self
+    }
+
+    /// Mounts a GET handler at `path` (relative to `/api/v1`).
+    pub fn get<H, T>(self, path: &'static str, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add(Method::GET, path, axum::routing::get(handler))
+    }
+}
+
+/// Every API route, as mounted.
+pub fn api_routes() -> ApiRoutes {
+    let routes = ApiRoutes::new();
+    let routes = meta::routes(routes);
+    catalog::routes(routes)
+}
+
+/// The `(method, path)` pairs the API mounts, paths relative to `/api/v1`.
+pub fn mounted_routes() -> Vec<(Method, &'static str)> {
+    api_routes().mounted
+}
+
+/// The API router with its JSON fallbacks and caching headers.
+pub fn router() -> Router<AppState> {
+    api_routes()
+        .router
+        .fallback(|req: Request| async move { AppError::RouteNotFound(req.uri().path().to_owned()) })
+        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
+        .layer(axum::middleware::from_fn(etag))
+}
+
+/// `Query<T>` whose rejection is the contract's 400 error body.
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(v)) => Ok(ApiQuery(v)),
+            Err(rejection) => Err(AppError::BadRequest {
+                message: rejection.body_text().replace("Failed to deserialize query string: ", "invalid query: "),
+                field: None,
+            }),
+        }
+    }
+}
+
+/// Marks a response as public catalog data that browsers and CDNs may cache briefly.
+pub fn public_cache<R: IntoResponse>(body: R) -> Response {
+    let mut res = body.into_response();
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=60, stale-while-revalidate=600"),
+    );
+    res
+}
+
+/// Largest body the ETag layer buffers; bigger responses go out without an ETag.
+const ETAG_MAX_BODY: usize = 4 << 20;
+
+/// Adds a weak ETag to successful GET responses and answers `If-None-Match` with 304,
+/// so a learner on a slow network re-downloads nothing that has not changed.
+async fn etag(req: Request, next: Next) -> Response {
+    let is_get = req.method() == Method::GET || req.method() == Method::HEAD;
+    let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
+    let res = next.run(req).await;
+    if !is_get || res.status() != StatusCode::OK {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let bytes = match axum::body::to_bytes(body, ETAG_MAX_BODY).await {
+        Ok(b) => b,
+        Err(e) => return AppError::Internal(format!("buffering response: {e}")).into_response(),
+    };
+    let mut hasher = DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    let tag = format!("W/\"{:016x}\"", hasher.finish());
+    if !parts.headers.contains_key(header::CACHE_CONTROL) {
+        parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    }
+    let matches = if_none_match
+        .as_ref()
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+    if let Ok(value) = HeaderValue::from_str(&tag) {
+        parts.headers.insert(header::ETAG, value);
+    }
+    if matches {
+        parts.status = StatusCode::NOT_MODIFIED;
+        parts.headers.remove(header::CONTENT_LENGTH);
+        return Response::from_parts(parts, Body::empty());
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}

@@ -1,0 +1,80 @@
+//! Jieti reference server: implements the `/api/v1` contract over SQLite and serves the built app.
+
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod seed;
+pub mod web;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::http::{header, HeaderValue, Method};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::trace::TraceLayer;
+
+use crate::error::AppError;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub db: db::Db,
+    inner: Arc<Paths>,
+}
+
+struct Paths {
+    dist: Option<PathBuf>,
+    media: PathBuf,
+}
+
+impl AppState {
+    /// State over `db`, serving the built app from `dist` (when given) and media from `media`.
+    pub fn new(db: db::Db, dist: Option<PathBuf>, media: PathBuf) -> Self {
+        AppState { db, inner: Arc::new(Paths { dist, media }) }
+    }
+
+    /// The built app's folder, when the server serves it.
+    pub fn dist(&self) -> Option<&PathBuf> {
+        self.inner.dist.as_ref()
+    }
+
+    /// The media folder.
+    pub fn media(&self) -> &PathBuf {
+        &self.inner.media
+    }
+}
+
+/// The whole HTTP application: `/api/v1`, `/media` and the app with its SPA fallback.
+pub fn app(state: AppState) -> Router {
+    // Bearer tokens, never cookies, so any origin may call the API (institutions run the app elsewhere).
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::IF_NONE_MATCH])
+        .expose_headers([header::ETAG]);
+    let api = http::router().layer(CompressionLayer::new()).layer(cors);
+    Router::new()
+        .nest("/api/v1", api)
+        .nest("/media", web::media_router(state.media()))
+        .fallback(web::fallback)
+        .layer(TraceLayer::new_for_http())
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(axum::middleware::map_response(security_headers))
+        .with_state(state)
+}
+
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    AppError::Internal("handler panicked".into()).into_response()
+}
+
+async fn security_headers(mut res: Response) -> Response {
+    let h = res.headers_mut();
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    res
+}

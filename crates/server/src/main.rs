@@ -1,0 +1,151 @@
+//! `jieti-server`: serve the API and the app, or seed a catalog.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand};
+use jieti_server::seed::{self, DemoOutcome};
+use jieti_server::{app, db, AppState};
+
+/// Jieti reference server.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve /api/v1, /media and the built app; seeds the demo catalog into an empty database.
+    Serve(ServeArgs),
+    /// Seed a catalog into the database.
+    Seed(SeedArgs),
+}
+
+#[derive(Args)]
+struct DbArgs {
+    /// Database URL (`sqlite://path`) or a plain SQLite file path.
+    #[arg(long, env = "JIETI_DATABASE_URL", default_value = "sqlite://data/jieti.db")]
+    database_url: String,
+    /// Folder of lesson media (made by scripts/gen-media.sh).
+    #[arg(long, env = "JIETI_MEDIA", default_value = "media")]
+    media: PathBuf,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "JIETI_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Folder of the built app (trunk's dist/); the API alone is served when it is missing.
+    #[arg(long, env = "JIETI_DIST", default_value = "dist")]
+    dist: PathBuf,
+    #[command(flatten)]
+    db: DbArgs,
+}
+
+#[derive(Args)]
+struct SeedArgs {
+    /// Write (or refresh) the demo catalog.
+    #[arg(long, conflicts_with = "synthetic")]
+    demo: bool,
+    /// Replace the synthetic catalog with N generated courses.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=2_000_000))]
+    synthetic: Option<u64>,
+    /// Seed of the synthetic generator.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    #[command(flatten)]
+    db: DbArgs,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Serve(args) => serve(args).await,
+            Command::Seed(args) => seed_cmd(args).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> Result<(), String> {
+    let pool = db::connect(&args.db.database_url).await?;
+    if db::catalog::count_courses(&pool).await.map_err(|e| e.to_string())? == 0
+        || db::get_meta(&pool, "demo_seed_version").await.map_err(|e| e.to_string())?.is_some()
+    {
+        // An empty database gets the demo catalog; a demo database is kept up to date with it.
+        report_demo(seed::seed_demo(&pool, &args.db.media).await?, &args.db.media);
+    }
+    let dist = if args.dist.join("index.html").is_file() {
+        Some(args.dist.clone())
+    } else {
+        tracing::warn!(dist = %args.dist.display(), "no built app there; serving the API only (build it with `trunk build --release`)");
+        None
+    };
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    println!("Jieti is running at http://{addr}/  (API: http://{addr}/api/v1/health)");
+    let state = AppState::new(pool, dist, args.db.media);
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| format!("server: {e}"))
+}
+
+fn report_demo(outcome: DemoOutcome, media: &std::path::Path) {
+    match outcome {
+        DemoOutcome::UpToDate => tracing::info!("demo catalog up to date"),
+        DemoOutcome::Seeded { courses, videos } => {
+            tracing::info!(courses, videos, "demo catalog seeded");
+            if videos == 0 {
+                tracing::warn!(media = %media.display(), "no media/manifest.json: video lessons have no video; run scripts/gen-media.sh");
+            }
+        }
+    }
+}
+
+async fn seed_cmd(args: SeedArgs) -> Result<(), String> {
+    let pool = db::connect(&args.db.database_url).await?;
+    if let Some(n) = args.synthetic {
+        let started = Instant::now();
+        seed::seed_synthetic(&pool, n, args.seed).await?;
+        println!("seeded {n} synthetic courses (seed {}) in {:.1} s", args.seed, started.elapsed().as_secs_f64());
+        return Ok(());
+    }
+    if !args.demo {
+        return Err("say what to seed: --demo or --synthetic N".into());
+    }
+    match seed::seed_demo(&pool, &args.db.media).await? {
+        DemoOutcome::UpToDate => println!("demo catalog already up to date"),
+        DemoOutcome::Seeded { courses, videos } => println!("seeded the demo catalog: {courses} courses, {videos} videos"),
+    }
+    Ok(())
+}

@@ -1,0 +1,77 @@
+//! Shared test fixtures: a real server app over a temporary SQLite file.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use axum::body::Body;
+use axum::http::{Request, Response, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use jieti_server::{app, db, seed, AppState};
+use tower::ServiceExt;
+
+/// A test server: the router, its database and the folders it serves, removed on drop.
+pub struct TestApp {
+    pub router: Router,
+    pub db: db::Db,
+    pub dir: tempfile::TempDir,
+}
+
+/// A fresh database seeded with the demo catalog, a fake built app and a media folder.
+pub async fn test_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db_path = dir.path().join("jieti.db");
+    let pool = db::connect(db_path.to_str().expect("utf-8 path")).await.expect("connect");
+    let media = dir.path().join("media");
+    std::fs::create_dir_all(media.join("videos/sample")).expect("media dir");
+    std::fs::write(media.join("videos/sample/clip.bin"), (0u8..=255).collect::<Vec<u8>>()).expect("media file");
+    seed::seed_demo(&pool, &media).await.expect("seed demo");
+    let dist = dir.path().join("dist");
+    std::fs::create_dir_all(&dist).expect("dist dir");
+    std::fs::write(dist.join("index.html"), "<!doctype html><title>Jieti</title><div id=app></div>").expect("index");
+    std::fs::write(dist.join("jieti-0123456789abcdef_bg.wasm"), b"\0asm-raw").expect("wasm");
+    std::fs::write(dist.join("jieti-0123456789abcdef_bg.wasm.br"), b"brotli-bytes").expect("wasm.br");
+    let state = AppState::new(pool.clone(), Some(dist), media);
+    TestApp { router: app(state), db: pool, dir }
+}
+
+impl TestApp {
+    /// Sends a request through the whole app, as a client would.
+    pub async fn send(&self, req: Request<Body>) -> Response<Body> {
+        self.router.clone().oneshot(req).await.expect("infallible")
+    }
+
+    /// GETs `uri` and returns the status and the body as text.
+    pub async fn get(&self, uri: &str) -> (StatusCode, String) {
+        let res = self.send(Request::get(uri).body(Body::empty()).expect("request")).await;
+        let status = res.status();
+        (status, body_text(res).await)
+    }
+
+    /// GETs `uri`, expects 200 and JSON, and returns the parsed body.
+    pub async fn get_json(&self, uri: &str) -> serde_json::Value {
+        let (status, body) = self.get(uri).await;
+        assert_eq!(status, StatusCode::OK, "GET {uri}: {body}");
+        serde_json::from_str(&body).unwrap_or_else(|e| panic!("GET {uri}: not JSON ({e}): {body}"))
+    }
+
+    /// Path of a file inside the test's temporary folder.
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+}
+
+/// The whole body as text.
+pub async fn body_text(res: Response<Body>) -> String {
+    let bytes = res.into_body().collect().await.expect("body").to_bytes();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Asserts `body` is the contract's error body with `code`, and returns its message.
+pub fn assert_error(body: &str, code: &str) -> serde_json::Value {
+    let v: serde_json::Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("error body is not JSON ({e}): {body}"));
+    assert_eq!(v["error"]["code"], code, "{body}");
+    assert!(v["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+    v
+}

@@ -1,0 +1,13 @@
+//! sign_in area: the page exists in the route table; its content arrives with a later issue.
+
+use leptos::prelude::*;
+
+use crate::components::ComingSoon;
+use crate::state::use_i18n;
+
+/// The sign_in page (coming soon).
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <ComingSoon title=Signal::derive(move || i18n.t().page_sign_in)/> }
+}

@@ -1,0 +1,109 @@
+//! The only code that touches the network. One file per resource; every call returns
+//! `Result<T, ApiError>`, and an in-flight request is aborted when its future is dropped.
+
+pub mod catalog;
+
+use jieti_api::{ErrorBody, ErrorCode, API_BASE};
+use serde::de::DeserializeOwned;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// Why an API call failed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApiError {
+    /// No response: offline, DNS, CORS, or the connection dropped.
+    Network(String),
+    /// The server answered with an error status and (usually) the contract's error body.
+    Status {
+        /// HTTP status.
+        status: u16,
+        /// The error code from the body, when it had one.
+        code: Option<ErrorCode>,
+        /// The message from the body, or the status text.
+        message: String,
+    },
+    /// The response was not the JSON the contract promises.
+    Decode(String),
+}
+
+impl ApiError {
+    /// Whether retrying later may succeed (network trouble and server errors).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ApiError::Network(_) => true,
+            ApiError::Status { status, .. } => *status >= 500 || *status == 429 || *status == 408,
+            ApiError::Decode(_) => false,
+        }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ApiError::Network(m) => write!(f, "network error: {m}"),
+            ApiError::Status { status, message, .. } => write!(f, "HTTP {status}: {message}"),
+            ApiError::Decode(m) => write!(f, "bad response: {m}"),
+        }
+    }
+}
+
+/// Base URL of the API: `<meta name="jieti-api-base">` when set, else the build's
+/// `JIETI_API_BASE`, else this origin. No trailing slash.
+pub fn api_base() -> String {
+    let from_meta = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("meta[name=jieti-api-base]").ok().flatten())
+        .and_then(|m| m.get_attribute("content"))
+        .filter(|s| !s.trim().is_empty());
+    let base = from_meta.or_else(|| option_env!("JIETI_API_BASE").map(str::to_owned)).unwrap_or_default();
+    format!("{}{API_BASE}", base.trim().trim_end_matches('/'))
+}
+
+/// Aborts the fetch when dropped: a superseded resource future cancels its request.
+struct AbortOnDrop(Option<web_sys::AbortController>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(c) = &self.0 {
+            c.abort();
+        }
+    }
+}
+
+fn js_message(e: &wasm_bindgen::JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_else(|| format!("{e:?}"))
+}
+
+/// GETs `path` (relative to the API base, with its query) and decodes the JSON body.
+pub async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    let window = web_sys::window().ok_or_else(|| ApiError::Network("no window".into()))?;
+    let controller = web_sys::AbortController::new().ok();
+    let guard = AbortOnDrop(controller);
+    let init = web_sys::RequestInit::new();
+    init.set_method("GET");
+    if let Some(c) = &guard.0 {
+        init.set_signal(Some(&c.signal()));
+    }
+    let url = format!("{}{path}", api_base());
+    let request = web_sys::Request::new_with_str_and_init(&url, &init).map_err(|e| ApiError::Network(js_message(&e)))?;
+    let _ = request.headers().set("Accept", "application/json");
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(|e| ApiError::Network(js_message(&e)))?
+        .unchecked_into();
+    let text = match response.text() {
+        Ok(p) => JsFuture::from(p).await.map_err(|e| ApiError::Network(js_message(&e)))?,
+        Err(e) => return Err(ApiError::Network(js_message(&e))),
+    };
+    let text = text.as_string().unwrap_or_default();
+    drop(guard);
+    if !response.ok() {
+        let body = serde_json::from_str::<ErrorBody>(&text).ok();
+        return Err(ApiError::Status {
+            status: response.status(),
+            code: body.as_ref().map(|b| b.error.code),
+            message: body.map(|b| b.error.message).unwrap_or_else(|| response.status_text()),
+        });
+    }
+    serde_json::from_str(&text).map_err(|e| ApiError::Decode(e.to_string()))
+}

@@ -1,0 +1,9 @@
+//! Generic UI pieces, with no domain logic: header, states (loading, error, empty), icons.
+
+mod header;
+mod icons;
+mod states;
+
+pub use header::Header;
+pub use icons::{Icon, IconName};
+pub use states::{ComingSoon, CourseListSkeleton, EmptyState, ErrorView};

@@ -1,0 +1,159 @@
+//! The states every data view has besides "loaded": loading, failed, empty, not built yet.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use stylers_macro::style;
+
+use super::{Icon, IconName};
+use crate::api::ApiError;
+use crate::app::href;
+use crate::state::use_i18n;
+
+/// Grey placeholder cards in the shape of the course list (same markup as the static shell).
+#[component]
+pub fn CourseListSkeleton(
+    /// How many cards.
+    #[prop(default = 6)]
+    count: usize,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <ul class="course-list" aria-busy="true" aria-label=move || i18n.t().loading>
+            {(0..count)
+                .map(|_| {
+                    view! {
+                        <li class="skeleton-card">
+                            <div class="skeleton-card__cover"></div>
+                            <div class="skeleton-card__lines">
+                                <div class="skeleton-line skeleton-line--w80"></div>
+                                <div class="skeleton-line skeleton-line--w50"></div>
+                                <div class="skeleton-line skeleton-line--w30"></div>
+                            </div>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+/// What went wrong, in the learner's words, and a retry button that really retries.
+#[component]
+pub fn ErrorView(
+    /// The failure.
+    error: ApiError,
+    /// Called when the learner taps retry.
+    on_retry: Callback<()>,
+) -> impl IntoView {
+    let cls = style! {
+        .error-view {
+            display: grid;
+            justify-items: center;
+            gap: var(--space-3);
+            padding: var(--space-6) var(--space-4);
+            text-align: center;
+            background: var(--surface);
+            border-radius: var(--radius-l);
+            border: 1px solid var(--border);
+        }
+        .error-view__icon {
+            color: var(--danger);
+        }
+        .error-view__title {
+            font-size: var(--text-l);
+            font-weight: 700;
+        }
+        .error-view__body {
+            color: var(--text-2);
+            max-width: 32em;
+        }
+    };
+    let i18n = use_i18n();
+    let transient = error.is_transient();
+    let is_network = matches!(error, ApiError::Network(_));
+    web_sys::console::warn_1(&format!("Jieti: {error}").into());
+    view! { class = cls,
+        <section class="error-view" role="alert">
+            <span class="error-view__icon"><Icon name=IconName::Warning size=40/></span>
+            <h2 class="error-view__title">{move || i18n.t().error_title}</h2>
+            <p class="error-view__body">
+                {move || {
+                    let t = i18n.t();
+                    if is_network {
+                        t.error_network
+                    } else if transient {
+                        t.error_server
+                    } else {
+                        t.error_request
+                    }
+                }}
+            </p>
+            <button type="button" class="button" on:click=move |_| on_retry.run(())>
+                {move || i18n.t().retry}
+            </button>
+        </section>
+    }
+}
+
+/// A friendly note when a list has nothing in it.
+#[component]
+pub fn EmptyState(
+    /// The note.
+    message: Signal<&'static str>,
+) -> impl IntoView {
+    let cls = style! {
+        .empty-state {
+            padding: var(--space-6) var(--space-4);
+            text-align: center;
+            color: var(--text-2);
+            background: var(--surface);
+            border-radius: var(--radius-l);
+        }
+    };
+    view! { class = cls, <p class="empty-state">{message}</p> }
+}
+
+/// A page that a later release fills in: says so plainly and leads back to the courses.
+#[component]
+pub fn ComingSoon(
+    /// The page's name.
+    title: Signal<&'static str>,
+) -> impl IntoView {
+    let cls = style! {
+        .coming-soon {
+            display: grid;
+            justify-items: start;
+            gap: var(--space-3);
+            padding: var(--space-5);
+            background: var(--surface);
+            border-radius: var(--radius-l);
+            border: 1px dashed var(--border);
+        }
+        .coming-soon__badge {
+            display: inline-flex;
+            align-items: center;
+            gap: var(--space-1);
+            padding: 2px var(--space-2);
+            border-radius: 999px;
+            background: var(--accent-soft);
+            color: var(--accent);
+            font-size: var(--text-xs);
+            font-weight: 600;
+        }
+        .coming-soon__body {
+            color: var(--text-2);
+        }
+    };
+    let i18n = use_i18n();
+    crate::state::use_title(move || title.get().to_owned());
+    view! { class = cls,
+        <section class="page">
+            <h1 class="page-title">{title}</h1>
+            <div class="coming-soon">
+                <span class="coming-soon__badge"><Icon name=IconName::Wrench size=14/>{move || i18n.t().coming_soon}</span>
+                <p class="coming-soon__body">{move || i18n.t().coming_soon_body}</p>
+                <A href=href::home() attr:class="button">{move || i18n.t().back_to_catalog}</A>
+            </div>
+        </section>
+    }
+}

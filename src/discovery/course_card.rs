@@ -1,0 +1,220 @@
+//! One course in a list: cover, title, institution, rating, learners, price.
+
+use jieti_api::{CourseSummary, Level};
+use leptos::prelude::*;
+use stylers_macro::style;
+
+use crate::app::href;
+use crate::components::{Icon, IconName};
+use crate::i18n::{self, Messages};
+use crate::state::use_i18n;
+
+fn level_name(t: &Messages, level: Level) -> &'static str {
+    match level {
+        Level::Beginner => t.level_beginner,
+        Level::Intermediate => t.level_intermediate,
+        Level::Advanced => t.level_advanced,
+    }
+}
+
+/// Icon and hue of a category's drawn cover.
+fn category_look(category_id: &str) -> (IconName, u16) {
+    match category_id {
+        "it" => (IconName::Code, 215),
+        "design" => (IconName::Pen, 285),
+        "ecommerce" => (IconName::Bag, 20),
+        "exam" => (IconName::Exam, 160),
+        "trades" => (IconName::Tool, 40),
+        _ => (IconName::Certificate, 200),
+    }
+}
+
+/// A course card. The title is the link; the whole card is its tap target.
+#[component]
+pub fn CourseCard(
+    /// The course.
+    course: CourseSummary,
+) -> impl IntoView {
+    let cls = style! {
+        .card {
+            position: relative;
+            display: flex;
+            gap: var(--space-3);
+            padding: var(--space-3);
+            background: var(--surface);
+            border-radius: var(--radius);
+            box-shadow: var(--shadow);
+            min-height: 112px;
+        }
+        .card:focus-within {
+            outline: 3px solid var(--focus);
+            outline-offset: 2px;
+        }
+        .cover {
+            flex: 0 0 128px;
+            height: 72px;
+            border-radius: var(--radius-s);
+            display: flex;
+            align-items: center;
+            justify-content: center;
+            color: rgb(255 255 255 / 92%);
+            background: linear-gradient(135deg, hsl(var(--hue) 62% 42%), hsl(calc(var(--hue) + 35) 70% 30%));
+        }
+        .body {
+            flex: 1;
+            min-width: 0;
+            display: flex;
+            flex-direction: column;
+            gap: 2px;
+        }
+        .title {
+            font-size: var(--text-m);
+            font-weight: 600;
+            line-height: 1.35;
+            display: -webkit-box;
+            -webkit-line-clamp: 2;
+            -webkit-box-orient: vertical;
+            overflow: hidden;
+        }
+        .title a {
+            color: var(--text);
+            text-decoration: none;
+        }
+        .title a::after {
+            content: "";
+            position: absolute;
+            inset: 0;
+        }
+        .title a:focus-visible {
+            outline: none;
+        }
+        .org {
+            display: flex;
+            align-items: center;
+            gap: var(--space-1);
+            color: var(--text-2);
+            font-size: var(--text-s);
+            white-space: nowrap;
+            overflow: hidden;
+            text-overflow: ellipsis;
+        }
+        .org svg {
+            flex: none;
+            color: var(--accent);
+        }
+        .meta {
+            display: flex;
+            flex-wrap: wrap;
+            align-items: center;
+            gap: 0 var(--space-2);
+            color: var(--text-3);
+            font-size: var(--text-xs);
+        }
+        .rating {
+            display: inline-flex;
+            align-items: center;
+            gap: 2px;
+            color: var(--star);
+            font-weight: 600;
+        }
+        .foot {
+            display: flex;
+            align-items: baseline;
+            justify-content: space-between;
+            gap: var(--space-2);
+            margin-top: auto;
+        }
+        .tags {
+            display: flex;
+            gap: var(--space-1);
+            font-size: var(--text-xs);
+            color: var(--text-2);
+        }
+        .tag {
+            display: inline-flex;
+            align-items: center;
+            gap: 2px;
+            padding: 0 6px;
+            border-radius: var(--radius-s);
+            background: var(--surface-2);
+            white-space: nowrap;
+        }
+        .price {
+            font-weight: 700;
+            color: var(--price);
+            white-space: nowrap;
+        }
+        .price-free {
+            font-weight: 700;
+            color: var(--free);
+        }
+        .was {
+            margin-left: var(--space-1);
+            color: var(--text-3);
+            font-weight: 400;
+            font-size: var(--text-xs);
+            text-decoration: line-through;
+        }
+        @media (min-width: 720px) {
+            .card {
+                flex-direction: column;
+                min-height: 260px;
+            }
+            .cover {
+                flex: 0 0 auto;
+                height: 128px;
+            }
+        }
+    };
+    let i18n = use_i18n();
+    let (icon, hue) = category_look(&course.category_id);
+    let c = StoredValue::new(course);
+    let with = move |f: fn(&CourseSummary) -> String| c.with_value(f);
+    let locale = move || i18n.locale();
+    view! { class = cls,
+        <li class="card" lang=with(|c| c.lang.clone())>
+            <div class="cover" style=format!("--hue: {hue}") aria-hidden="true">
+                <Icon name=icon size=36/>
+            </div>
+            <div class="body">
+                <h3 class="title"><a href=with(|c| href::course(&c.id))>{with(|c| c.title.clone())}</a></h3>
+                <p class="org">
+                    <span>{with(|c| c.institution.name.clone())}</span>
+                    {c.with_value(|c| c.institution.verified).then(|| view! { class = cls,
+                        <span title=move || i18n.t().verified><Icon name=IconName::Verified size=14/></span>
+                        <span class="visually-hidden">{move || i18n.t().verified}</span>
+                    })}
+                </p>
+                <p class="meta">
+                    {c.with_value(|c| c.rating_count > 0).then(|| view! { class = cls,
+                        <span class="rating" aria-label=move || c.with_value(|c| i18n::rating_label(locale(), c.rating, c.rating_count))>
+                            <Icon name=IconName::Star size=12/>
+                            <span aria-hidden="true">{c.with_value(|c| format!("{:.1}", c.rating))}</span>
+                        </span>
+                    })}
+                    <span>{move || c.with_value(|c| i18n::learners(locale(), c.learner_count))}</span>
+                    <span>{move || c.with_value(|c| i18n::lessons(locale(), c.lesson_count))}</span>
+                    <span>{move || c.with_value(|c| i18n::duration(locale(), c.duration_minutes))}</span>
+                </p>
+                <div class="foot">
+                    <span class="tags">
+                        <span class="tag">{move || c.with_value(|c| level_name(i18n.t(), c.level))}</span>
+                        {c.with_value(|c| c.certificate).then(|| view! { class = cls,
+                            <span class="tag"><Icon name=IconName::Certificate size=12/>{move || i18n.t().certificate}</span>
+                        })}
+                    </span>
+                    {move || c.with_value(|c| {
+                        if c.is_free() {
+                            view! { class = cls, <span class="price-free">{i18n.t().free}</span> }.into_any()
+                        } else {
+                            let was = c.list_price_fen.map(|fen| view! { class = cls,
+                                <s class="was" aria-label=i18n::list_price_label(locale(), fen)>{i18n::price(fen)}</s>
+                            });
+                            view! { class = cls, <span class="price">{i18n::price(c.price_fen)}{was}</span> }.into_any()
+                        }
+                    })}
+                </div>
+            </div>
+        </li>
+    }
+}

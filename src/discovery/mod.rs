@@ -1,0 +1,32 @@
+//! Discovery: the catalog home, and (with later issues) search, course and institution pages.
+
+mod catalog;
+mod course_card;
+
+pub use catalog::CatalogPage;
+
+use leptos::prelude::*;
+
+use crate::components::ComingSoon;
+use crate::state::use_i18n;
+
+/// Search (coming soon).
+#[component]
+pub fn SearchPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <ComingSoon title=Signal::derive(move || i18n.t().page_search)/> }
+}
+
+/// A course's page (coming soon).
+#[component]
+pub fn CoursePage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <ComingSoon title=Signal::derive(move || i18n.t().page_course)/> }
+}
+
+/// An institution's page (coming soon).
+#[component]
+pub fn InstitutionPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <ComingSoon title=Signal::derive(move || i18n.t().page_institution)/> }
+}

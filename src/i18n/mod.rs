@@ -1,0 +1,257 @@
+//! Every string the app shows, in zh-Hans (default), zh-Hant and en.
+//!
+//! Messages are a struct, not a key lookup: a locale missing a string does not compile.
+
+mod en;
+mod zh_hans;
+mod zh_hant;
+
+pub use jieti_api::Locale;
+
+use crate::state::storage;
+
+/// Storage key of the learner's chosen locale.
+pub const LOCALE_KEY: &str = "jieti.locale";
+
+/// The fixed strings of one locale.
+pub struct Messages {
+    /// Name of the app.
+    pub brand: &'static str,
+    /// Link that skips to the main content.
+    pub skip_to_content: &'static str,
+    /// Label of the main navigation.
+    pub nav_label: &'static str,
+    /// Nav: the catalog.
+    pub nav_catalog: &'static str,
+    /// Nav: search.
+    pub nav_search: &'static str,
+    /// Nav: the learner's dashboard.
+    pub nav_dashboard: &'static str,
+    /// Nav: sign in.
+    pub nav_sign_in: &'static str,
+    /// Label of the language menu.
+    pub language: &'static str,
+    /// Heading of the catalog page.
+    pub catalog_title: &'static str,
+    /// Label of the category filter.
+    pub categories_label: &'static str,
+    /// The "all categories" chip.
+    pub all_categories: &'static str,
+    /// Price tag of a free course.
+    pub free: &'static str,
+    /// Badge: completing the course earns a certificate.
+    pub certificate: &'static str,
+    /// Badge of a verified institution.
+    pub verified: &'static str,
+    /// Beginner level.
+    pub level_beginner: &'static str,
+    /// Intermediate level.
+    pub level_intermediate: &'static str,
+    /// Advanced level.
+    pub level_advanced: &'static str,
+    /// Label of the pagination.
+    pub pagination_label: &'static str,
+    /// Previous page.
+    pub prev_page: &'static str,
+    /// Next page.
+    pub next_page: &'static str,
+    /// Text while loading.
+    pub loading: &'static str,
+    /// Title of the error view.
+    pub error_title: &'static str,
+    /// Error view: the network failed.
+    pub error_network: &'static str,
+    /// Error view: the server failed.
+    pub error_server: &'static str,
+    /// Error view: the request was refused as bad.
+    pub error_request: &'static str,
+    /// Retry button.
+    pub retry: &'static str,
+    /// No courses match.
+    pub empty_courses: &'static str,
+    /// Title of pages still being built.
+    pub coming_soon: &'static str,
+    /// Body of pages still being built.
+    pub coming_soon_body: &'static str,
+    /// Link back to the catalog.
+    pub back_to_catalog: &'static str,
+    /// Page names, for titles of pages still being built.
+    pub page_search: &'static str,
+    /// Course page.
+    pub page_course: &'static str,
+    /// Institution page.
+    pub page_institution: &'static str,
+    /// Learning player.
+    pub page_learn: &'static str,
+    /// Quiz page.
+    pub page_quiz: &'static str,
+    /// Dashboard page.
+    pub page_dashboard: &'static str,
+    /// Sign-in page.
+    pub page_sign_in: &'static str,
+    /// Embedded player.
+    pub page_embed: &'static str,
+    /// Title of the 404 page.
+    pub not_found_title: &'static str,
+    /// Body of the 404 page.
+    pub not_found_body: &'static str,
+    /// Title of the crash view.
+    pub crash_title: &'static str,
+    /// Body of the crash view.
+    pub crash_body: &'static str,
+    /// Reload link of the crash view.
+    pub reload: &'static str,
+}
+
+/// The messages of `locale`.
+pub fn messages(locale: Locale) -> &'static Messages {
+    match locale {
+        Locale::ZhHans => &zh_hans::MESSAGES,
+        Locale::ZhHant => &zh_hant::MESSAGES,
+        Locale::En => &en::MESSAGES,
+    }
+}
+
+/// The locale's own name, as shown in the language menu.
+pub fn native_name(locale: Locale) -> &'static str {
+    match locale {
+        Locale::ZhHans => "简体中文",
+        Locale::ZhHant => "繁體中文",
+        Locale::En => "English",
+    }
+}
+
+/// The locale the learner chose before, else the browser's language, else zh-Hans.
+pub fn stored_locale() -> Locale {
+    storage::get(LOCALE_KEY)
+        .and_then(|s| Locale::parse(&s))
+        .or_else(|| {
+            let langs = web_sys::window()?.navigator().languages();
+            langs.iter().filter_map(|l| l.as_string()).find_map(|l| Locale::parse(&l))
+        })
+        .unwrap_or_default()
+}
+
+/// A count of learners, compact: `12.3万人学过`, `12.3k learners`.
+pub fn learners(locale: Locale, n: u32) -> String {
+    match locale {
+        Locale::ZhHans => format!("{}人学过", compact_zh(n, "万")),
+        Locale::ZhHant => format!("{}人學過", compact_zh(n, "萬")),
+        Locale::En => format!("{} learners", compact_en(n)),
+    }
+}
+
+/// A lesson count: `12课时`, `12 lessons`.
+pub fn lessons(locale: Locale, n: u32) -> String {
+    match locale {
+        Locale::ZhHans => format!("{n}课时"),
+        Locale::ZhHant => format!("{n}課時"),
+        Locale::En if n == 1 => "1 lesson".into(),
+        Locale::En => format!("{n} lessons"),
+    }
+}
+
+/// A study time: `3小时20分钟`, `3 h 20 min`.
+pub fn duration(locale: Locale, minutes: u32) -> String {
+    let (h, m) = (minutes / 60, minutes % 60);
+    match (locale, h, m) {
+        (Locale::En, 0, m) => format!("{m} min"),
+        (Locale::En, h, 0) => format!("{h} h"),
+        (Locale::En, h, m) => format!("{h} h {m} min"),
+        (Locale::ZhHant, 0, m) => format!("{m}分鐘"),
+        (Locale::ZhHant, h, 0) => format!("{h}小時"),
+        (Locale::ZhHant, h, m) => format!("{h}小時{m}分鐘"),
+        (Locale::ZhHans, 0, m) => format!("{m}分钟"),
+        (Locale::ZhHans, h, 0) => format!("{h}小时"),
+        (Locale::ZhHans, h, m) => format!("{h}小时{m}分钟"),
+    }
+}
+
+/// A page position: `第 2 / 5 页`, `Page 2 of 5`.
+pub fn page_of(locale: Locale, page: u32, pages: u32) -> String {
+    match locale {
+        Locale::ZhHans => format!("第 {page} / {pages} 页"),
+        Locale::ZhHant => format!("第 {page} / {pages} 頁"),
+        Locale::En => format!("Page {page} of {pages}"),
+    }
+}
+
+/// A result count: `共 48 门课程`, `48 courses`.
+pub fn course_total(locale: Locale, n: u64) -> String {
+    match locale {
+        Locale::ZhHans => format!("共 {n} 门课程"),
+        Locale::ZhHant => format!("共 {n} 門課程"),
+        Locale::En if n == 1 => "1 course".into(),
+        Locale::En => format!("{n} courses"),
+    }
+}
+
+/// A rating with its count for screen readers: `评分 4.8，共 1234 人评价`.
+pub fn rating_label(locale: Locale, rating: f32, count: u32) -> String {
+    match locale {
+        Locale::ZhHans => format!("评分 {rating:.1}，共 {count} 人评价"),
+        Locale::ZhHant => format!("評分 {rating:.1}，共 {count} 人評價"),
+        Locale::En => format!("Rated {rating:.1} by {count} learners"),
+    }
+}
+
+/// A price in yuan from fen: `¥199`, `¥9.90`.
+pub fn price(fen: u32) -> String {
+    if fen % 100 == 0 {
+        format!("¥{}", fen / 100)
+    } else {
+        format!("¥{}.{:02}", fen / 100, fen % 100)
+    }
+}
+
+/// The previous price, struck through: label for screen readers.
+pub fn list_price_label(locale: Locale, fen: u32) -> String {
+    match locale {
+        Locale::ZhHans => format!("原价 {}", price(fen)),
+        Locale::ZhHant => format!("原價 {}", price(fen)),
+        Locale::En => format!("was {}", price(fen)),
+    }
+}
+
+fn compact_zh(n: u32, wan: &str) -> String {
+    if n >= 10_000 {
+        let tenths = (u64::from(n) + 500) / 1_000;
+        if tenths % 10 == 0 {
+            format!("{}{wan}", tenths / 10)
+        } else {
+            format!("{}.{}{wan}", tenths / 10, tenths % 10)
+        }
+    } else {
+        n.to_string()
+    }
+}
+
+fn compact_en(n: u32) -> String {
+    if n >= 1_000_000 {
+        format!("{:.1}M", f64::from(n) / 1e6)
+    } else if n >= 10_000 {
+        format!("{:.0}k", f64::from(n) / 1e3)
+    } else if n >= 1_000 {
+        format!("{:.1}k", f64::from(n) / 1e3)
+    } else {
+        n.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_numbers_per_locale() {
+        assert_eq!(learners(Locale::ZhHans, 123_456), "12.3万人学过");
+        assert_eq!(learners(Locale::ZhHant, 20_000), "2萬人學過");
+        assert_eq!(learners(Locale::ZhHans, 999), "999人学过");
+        assert_eq!(learners(Locale::En, 1_234), "1.2k learners");
+        assert_eq!(price(19_900), "¥199");
+        assert_eq!(price(990), "¥9.90");
+        assert_eq!(duration(Locale::ZhHans, 200), "3小时20分钟");
+        assert_eq!(duration(Locale::En, 45), "45 min");
+        assert_eq!(lessons(Locale::En, 1), "1 lesson");
+    }
+}

@@ -1,0 +1,5 @@
+//! Entry point of the wasm app: everything happens in [`jieti::start`].
+
+fn main() {
+    jieti::start();
+}

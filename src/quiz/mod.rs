@@ -1,0 +1,13 @@
+//! quiz area: the page exists in the route table; its content arrives with a later issue.
+
+use leptos::prelude::*;
+
+use crate::components::ComingSoon;
+use crate::state::use_i18n;
+
+/// The quiz page (coming soon).
+#[component]
+pub fn QuizPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <ComingSoon title=Signal::derive(move || i18n.t().page_quiz)/> }
+}

@@ -1,0 +1,59 @@
+//! App-wide state as context newtypes: `provide_x` at the root, `use_x` below.
+
+pub mod storage;
+
+use leptos::prelude::*;
+
+use crate::i18n::{self, Locale, Messages};
+
+/// The display locale, persisted across visits.
+#[derive(Clone, Copy)]
+pub struct I18n(RwSignal<Locale>);
+
+impl I18n {
+    /// The current locale (tracked).
+    pub fn locale(&self) -> Locale {
+        self.0.get()
+    }
+
+    /// The current locale's messages (tracked).
+    pub fn t(&self) -> &'static Messages {
+        i18n::messages(self.0.get())
+    }
+
+    /// Switches the locale, remembers it, and updates `<html lang>`.
+    pub fn set(&self, locale: Locale) {
+        storage::set(i18n::LOCALE_KEY, locale.as_str());
+        self.0.set(locale);
+    }
+}
+
+/// Provides [`I18n`] from the stored locale and keeps `<html lang>` and the title in step.
+pub fn provide_i18n() -> I18n {
+    let i18n = I18n(RwSignal::new(i18n::stored_locale()));
+    Effect::new(move |_| {
+        let locale = i18n.locale();
+        if let Some(html) = document().document_element() {
+            let _ = html.set_attribute("lang", locale.as_str());
+        }
+    });
+    provide_context(i18n);
+    i18n
+}
+
+/// The app's [`I18n`].
+pub fn use_i18n() -> I18n {
+    // provide_i18n runs in App before any page; without it there is nothing to render anyway.
+    use_context::<I18n>().unwrap_or_else(|| I18n(RwSignal::new(Locale::default())))
+}
+
+/// Sets the document title to `page · brand` while the calling component lives.
+pub fn use_title(page: impl Fn() -> String + 'static) {
+    let i18n = use_i18n();
+    Effect::new(move |_| {
+        let brand = i18n.t().brand;
+        let page = page();
+        let title = if page.is_empty() { brand.to_owned() } else { format!("{page} · {brand}") };
+        document().set_title(&title);
+    });
+}
