@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
@@ -23,10 +25,19 @@ fn collected_blocks(file: &syn::File) -> Vec<String> {
     for item in &file.items {
         let syn::Item::Fn(f) = item else { continue };
         for stmt in &f.block.stmts {
-            let syn::Stmt::Local(local) = stmt else { continue };
+            let syn::Stmt::Local(local) = stmt else {
+                continue;
+            };
             let Some(init) = &local.init else { continue };
-            let syn::Expr::Macro(m) = &*init.expr else { continue };
-            if m.mac.path.segments.last().is_some_and(|s| s.ident == "style") {
+            let syn::Expr::Macro(m) = &*init.expr else {
+                continue;
+            };
+            if m.mac
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "style")
+            {
                 blocks.push(m.mac.tokens.to_string());
             }
         }
@@ -41,7 +52,8 @@ fn main() {
     files.sort();
     let mut by_class: BTreeMap<String, (String, PathBuf)> = BTreeMap::new();
     for path in &files {
-        let source = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let source =
+            std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let file = syn::parse_file(&source).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let blocks = collected_blocks(&file);
         // A style! anywhere else would compile but its CSS would silently never be written.
@@ -53,7 +65,9 @@ fn main() {
             path.display()
         );
         for block in blocks {
-            let class = stylers_core::Class::rand_class_from_seed(block.clone()).as_name().to_owned();
+            let class = stylers_core::Class::rand_class_from_seed(block.clone())
+                .as_name()
+                .to_owned();
             if let Some((other, other_path)) = by_class.get(&class) {
                 assert!(
                     *other == block,

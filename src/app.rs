@@ -1,7 +1,7 @@
 //! Providers and the one route table: the only file that knows the app's paths.
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::path;
 
@@ -99,9 +99,9 @@ fn NotFound() -> impl IntoView {
     use_title(move || i18n.t().not_found_title.to_owned());
     view! {
         <section class="page crash-view">
-            <h1 class="page-title">{move || i18n.t().not_found_title}</h1>
-            <p>{move || i18n.t().not_found_body}</p>
-            <A href=href::home() attr:class="button">{move || i18n.t().back_to_catalog}</A>
+            <h1 class="page-title">{i18n.text(|t| t.not_found_title)}</h1>
+            <p>{i18n.text(|t| t.not_found_body)}</p>
+            <a href=href::home() class="button">{i18n.text(|t| t.back_to_catalog)}</a>
         </section>
     }
 }

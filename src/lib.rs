@@ -39,8 +39,12 @@ pub fn start() {
 /// The view is plain DOM with a link, not wasm callbacks: after a panic the wasm instance is unusable.
 fn on_panic(info: &std::panic::PanicHookInfo<'_>) {
     web_sys::console::error_1(&format!("Jieti crashed: {info}").into());
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
-    let Some(root) = doc.get_element_by_id(ROOT_ID) else { return };
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Some(root) = doc.get_element_by_id(ROOT_ID) else {
+        return;
+    };
     let t = i18n::messages(i18n::stored_locale());
     let build = || -> Option<()> {
         let section = doc.create_element("section").ok()?;

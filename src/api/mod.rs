@@ -3,7 +3,9 @@
 
 pub mod catalog;
 
+use futures_util::future::{abortable, AbortHandle};
 use jieti_api::{ErrorBody, ErrorCode, API_BASE};
+use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -41,7 +43,9 @@ impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ApiError::Network(m) => write!(f, "network error: {m}"),
-            ApiError::Status { status, message, .. } => write!(f, "HTTP {status}: {message}"),
+            ApiError::Status {
+                status, message, ..
+            } => write!(f, "HTTP {status}: {message}"),
             ApiError::Decode(m) => write!(f, "bad response: {m}"),
         }
     }
@@ -55,7 +59,9 @@ pub fn api_base() -> String {
         .and_then(|d| d.query_selector("meta[name=jieti-api-base]").ok().flatten())
         .and_then(|m| m.get_attribute("content"))
         .filter(|s| !s.trim().is_empty());
-    let base = from_meta.or_else(|| option_env!("JIETI_API_BASE").map(str::to_owned)).unwrap_or_default();
+    let base = from_meta
+        .or_else(|| option_env!("JIETI_API_BASE").map(str::to_owned))
+        .unwrap_or_default();
     format!("{}{API_BASE}", base.trim().trim_end_matches('/'))
 }
 
@@ -71,7 +77,9 @@ impl Drop for AbortOnDrop {
 }
 
 fn js_message(e: &wasm_bindgen::JsValue) -> String {
-    e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_else(|| format!("{e:?}"))
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .unwrap_or_else(|| format!("{e:?}"))
 }
 
 /// GETs `path` (relative to the API base, with its query) and decodes the JSON body.
@@ -85,14 +93,17 @@ pub async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
         init.set_signal(Some(&c.signal()));
     }
     let url = format!("{}{path}", api_base());
-    let request = web_sys::Request::new_with_str_and_init(&url, &init).map_err(|e| ApiError::Network(js_message(&e)))?;
+    let request = web_sys::Request::new_with_str_and_init(&url, &init)
+        .map_err(|e| ApiError::Network(js_message(&e)))?;
     let _ = request.headers().set("Accept", "application/json");
     let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
         .await
         .map_err(|e| ApiError::Network(js_message(&e)))?
         .unchecked_into();
     let text = match response.text() {
-        Ok(p) => JsFuture::from(p).await.map_err(|e| ApiError::Network(js_message(&e)))?,
+        Ok(p) => JsFuture::from(p)
+            .await
+            .map_err(|e| ApiError::Network(js_message(&e)))?,
         Err(e) => return Err(ApiError::Network(js_message(&e))),
     };
     let text = text.as_string().unwrap_or_default();
@@ -102,8 +113,90 @@ pub async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
         return Err(ApiError::Status {
             status: response.status(),
             code: body.as_ref().map(|b| b.error.code),
-            message: body.map(|b| b.error.message).unwrap_or_else(|| response.status_text()),
+            message: body
+                .map(|b| b.error.message)
+                .unwrap_or_else(|| response.status_text()),
         });
     }
     serde_json::from_str(&text).map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+/// A request's state for a view: the last result (kept while a newer request loads) and whether
+/// one is in flight.
+pub struct Fetch<T: Send + Sync + 'static> {
+    data: RwSignal<Option<Result<T, ApiError>>>,
+    loading: RwSignal<bool>,
+    version: RwSignal<u32>,
+}
+
+impl<T: Send + Sync + 'static> Clone for Fetch<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Send + Sync + 'static> Copy for Fetch<T> {}
+
+impl<T: Clone + Send + Sync + 'static> Fetch<T> {
+    /// The last result, or None before the first one arrives (tracked).
+    pub fn get(&self) -> Option<Result<T, ApiError>> {
+        self.data.get()
+    }
+
+    /// Whether a request is in flight (tracked).
+    pub fn loading(&self) -> bool {
+        self.loading.get()
+    }
+
+    /// Makes the request again.
+    pub fn refetch(&self) {
+        self.version.update(|v| *v = v.wrapping_add(1));
+    }
+}
+
+/// Runs `fetcher` now and whenever the signals it reads change (or on `refetch`).
+///
+/// A newer request cancels the one in flight (its fetch is aborted), and so does the view going
+/// away; a result is never written after the view is gone.
+///
+/// Lighter than `LocalResource` + `<Suspense>` (about 20 KB less wasm) and enough for our views.
+pub fn use_fetch<T, Fut>(fetcher: impl Fn() -> Fut + 'static) -> Fetch<T>
+where
+    T: Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<T, ApiError>> + 'static,
+{
+    let data = RwSignal::new(None::<Result<T, ApiError>>);
+    let loading = RwSignal::new(true);
+    let version = RwSignal::new(0u32);
+    let current = StoredValue::new_local(None::<AbortHandle>);
+    Effect::new(move |_| {
+        version.track();
+        let request = fetcher();
+        if let Some(previous) = current.get_value() {
+            previous.abort();
+        }
+        // After a failure, a retry shows the loading state rather than the old error.
+        if data.with_untracked(|d| matches!(d, Some(Err(_)))) {
+            data.set(None);
+        }
+        let (request, handle) = abortable(request);
+        current.set_value(Some(handle));
+        loading.set(true);
+        leptos::task::spawn_local(async move {
+            if let Ok(result) = request.await {
+                let _ = data.try_set(Some(result));
+                let _ = loading.try_set(false);
+            }
+        });
+    });
+    on_cleanup(move || {
+        if let Some(handle) = current.try_get_value().flatten() {
+            handle.abort();
+        }
+    });
+    Fetch {
+        data,
+        loading,
+        version,
+    }
 }

@@ -1,7 +1,7 @@
 //! The site header: brand, main navigation and the language menu.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos_router::hooks::use_location;
 
 use crate::app::href;
 use crate::i18n::{native_name, Locale};
@@ -16,22 +16,25 @@ pub fn Header() -> impl IntoView {
             i18n.set(locale);
         }
     };
+    let location = use_location();
+    // One closure type for every nav link's aria-current.
+    let current = move |path: String| move || (location.pathname.get() == path).then_some("page");
     view! {
-        <a class="skip-link" href="#main">{move || i18n.t().skip_to_content}</a>
+        <a class="skip-link" href="#main">{i18n.text(|t| t.skip_to_content)}</a>
         <header class="site-header">
             <div class="site-header__inner">
-                <A href=href::home() attr:class="brand">
+                <a href=href::home() class="brand">
                     <svg class="brand__mark" viewBox="0 0 32 32" aria-hidden="true">
                         <path fill="none" stroke="currentColor" stroke-width="3" stroke-linecap="round"
                             d="M9 4v24M23 4v24M9 9h14M9 16h14M9 23h14"/>
                     </svg>
-                    <span>{move || i18n.t().brand}</span>
-                </A>
-                <nav class="site-nav" aria-label=move || i18n.t().nav_label>
-                    <A href=href::search() attr:class="nav-optional">{move || i18n.t().nav_search}</A>
-                    <A href=href::dashboard()>{move || i18n.t().nav_dashboard}</A>
-                    <A href=href::sign_in() attr:class="nav-optional">{move || i18n.t().nav_sign_in}</A>
-                    <select class="locale-select" aria-label=move || i18n.t().language on:change=on_change>
+                    <span>{i18n.text(|t| t.brand)}</span>
+                </a>
+                <nav class="site-nav" aria-label=i18n.text(|t| t.nav_label)>
+                    <a href=href::search() class="nav-optional" aria-current=current(href::search())>{i18n.text(|t| t.nav_search)}</a>
+                    <a href=href::dashboard() aria-current=current(href::dashboard())>{i18n.text(|t| t.nav_dashboard)}</a>
+                    <a href=href::sign_in() class="nav-optional" aria-current=current(href::sign_in())>{i18n.text(|t| t.nav_sign_in)}</a>
+                    <select class="locale-select" aria-label=i18n.text(|t| t.language) on:change=on_change>
                         {Locale::ALL
                             .into_iter()
                             .map(|l| {

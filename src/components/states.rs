@@ -1,7 +1,6 @@
 //! The states every data view has besides "loaded": loading, failed, empty, not built yet.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use stylers_macro::style;
 
 use super::{Icon, IconName};
@@ -18,7 +17,7 @@ pub fn CourseListSkeleton(
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <ul class="course-list" aria-busy="true" aria-label=move || i18n.t().loading>
+        <ul class="course-list" aria-busy="true" aria-label=i18n.text(|t| t.loading)>
             {(0..count)
                 .map(|_| {
                     view! {
@@ -65,7 +64,7 @@ pub fn ErrorView(
         }
         .error-view__body {
             color: var(--text-2);
-            max-width: 32em;
+            max-width: 480px;
         }
     };
     let i18n = use_i18n();
@@ -75,7 +74,7 @@ pub fn ErrorView(
     view! { class = cls,
         <section class="error-view" role="alert">
             <span class="error-view__icon"><Icon name=IconName::Warning size=40/></span>
-            <h2 class="error-view__title">{move || i18n.t().error_title}</h2>
+            <h2 class="error-view__title">{i18n.text(|t| t.error_title)}</h2>
             <p class="error-view__body">
                 {move || {
                     let t = i18n.t();
@@ -89,7 +88,7 @@ pub fn ErrorView(
                 }}
             </p>
             <button type="button" class="button" on:click=move |_| on_retry.run(())>
-                {move || i18n.t().retry}
+                {i18n.text(|t| t.retry)}
             </button>
         </section>
     }
@@ -150,9 +149,9 @@ pub fn ComingSoon(
         <section class="page">
             <h1 class="page-title">{title}</h1>
             <div class="coming-soon">
-                <span class="coming-soon__badge"><Icon name=IconName::Wrench size=14/>{move || i18n.t().coming_soon}</span>
-                <p class="coming-soon__body">{move || i18n.t().coming_soon_body}</p>
-                <A href=href::home() attr:class="button">{move || i18n.t().back_to_catalog}</A>
+                <span class="coming-soon__badge"><Icon name=IconName::Wrench size=14/>{i18n.text(|t| t.coming_soon)}</span>
+                <p class="coming-soon__body">{i18n.text(|t| t.coming_soon_body)}</p>
+                <a href=href::home() class="button">{i18n.text(|t| t.back_to_catalog)}</a>
             </div>
         </section>
     }

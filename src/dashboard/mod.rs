@@ -9,5 +9,5 @@ use crate::state::use_i18n;
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let i18n = use_i18n();
-    view! { <ComingSoon title=Signal::derive(move || i18n.t().page_dashboard)/> }
+    view! { <ComingSoon title=Signal::derive(i18n.text(|t| t.page_dashboard))/> }
 }

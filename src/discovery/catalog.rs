@@ -1,12 +1,14 @@
 //! The catalog home: category filter, a page of course cards, paging.
 
 use jieti_api::{Category, CourseQuery, CourseSummary, Page};
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use stylers_macro::style;
 
 use super::course_card::CourseCard;
 use crate::api::catalog::{get_categories, get_courses};
+use crate::api::{use_fetch, Fetch};
 use crate::app::href;
 use crate::components::{CourseListSkeleton, EmptyState, ErrorView};
 use crate::i18n;
@@ -22,15 +24,23 @@ pub fn CatalogPage() -> impl IntoView {
     let query = use_query_map();
     let category = Memo::new(move |_| query.with(|q| q.get("category").filter(|c| !c.is_empty())));
     let page = Memo::new(move |_| {
-        query.with(|q| q.get("page").and_then(|p| p.parse::<u32>().ok()).filter(|p| *p >= 1).unwrap_or(1))
+        query.with(|q| {
+            q.get("page")
+                .and_then(|p| p.parse::<u32>().ok())
+                .filter(|p| *p >= 1)
+                .unwrap_or(1)
+        })
     });
-    let categories = LocalResource::new(get_categories);
-    let courses = LocalResource::new(move || {
-        let q = CourseQuery { category: category.get(), page: Some(page.get()), per_page: Some(PER_PAGE) };
+    let categories = use_fetch(get_categories);
+    let courses = use_fetch(move || {
+        let q = CourseQuery {
+            category: category.get(),
+            page: Some(page.get()),
+            per_page: Some(PER_PAGE),
+        };
         async move { get_courses(&q).await }
     });
-    let pending = RwSignal::new(false);
-    use_title(move || String::new());
+    use_title(String::new);
     let retry = Callback::new(move |_| {
         categories.refetch();
         courses.refetch();
@@ -38,25 +48,17 @@ pub fn CatalogPage() -> impl IntoView {
 
     view! {
         <div class="page">
-            <h1 class="page-title">{move || i18n.t().catalog_title}</h1>
-            <Transition fallback=|| view! { <div class="skeleton-chips"></div> }>
-                {move || {
-                    categories
-                        .get()
-                        .and_then(Result::ok)
-                        .map(|list| view! { <CategoryChips categories=list.items active=category/> })
-                }}
-            </Transition>
-            <Transition fallback=|| view! { <CourseListSkeleton/> } set_pending=pending.write_only()>
-                {move || {
-                    courses
-                        .get()
-                        .map(|result| match result {
-                            Ok(page) => view! { <CourseResults page=page category=category pending=pending/> }.into_any(),
-                            Err(error) => view! { <ErrorView error=error on_retry=retry/> }.into_any(),
-                        })
-                }}
-            </Transition>
+            <h1 class="page-title">{i18n.text(|t| t.catalog_title)}</h1>
+            {move || match categories.get() {
+                Some(Ok(list)) => Either::Left(view! { <CategoryChips categories=list.items active=category/> }),
+                // Without categories the list below still works; its error view offers the retry.
+                _ => Either::Right(view! { <div class="skeleton-chips"></div> }),
+            }}
+            {move || match courses.get() {
+                None => view! { <CourseListSkeleton/> }.into_any(),
+                Some(Ok(page)) => view! { <CourseResults page=page category=category loading=courses/> }.into_any(),
+                Some(Err(error)) => view! { <ErrorView error=error on_retry=retry/> }.into_any(),
+            }}
         </div>
     }
 }
@@ -103,11 +105,11 @@ fn CategoryChips(categories: Vec<Category>, active: Memo<Option<String>>) -> imp
         }
     };
     view! { class = cls,
-        <nav aria-label=move || i18n.t().categories_label>
+        <nav aria-label=i18n.text(|t| t.categories_label)>
             <ul class="chips">
                 <li>
                     <a class="chip" href=href::catalog(None, 1) aria-current=move || current(None)>
-                        {move || i18n.t().all_categories}
+                        {i18n.text(|t| t.all_categories)}
                     </a>
                 </li>
                 {categories
@@ -133,7 +135,7 @@ fn CategoryChips(categories: Vec<Category>, active: Memo<Option<String>>) -> imp
 fn CourseResults(
     page: Page<CourseSummary>,
     category: Memo<Option<String>>,
-    pending: RwSignal<bool>,
+    loading: Fetch<Page<CourseSummary>>,
 ) -> impl IntoView {
     let cls = style! {
         .results-meta {
@@ -168,23 +170,24 @@ fn CourseResults(
     let (number, pages, has_next) = (page.page, page.page_count(), page.has_next());
     let link = move |n: u32| href::catalog(category.get_untracked().as_deref(), n);
     if page.items.is_empty() {
-        return view! { <EmptyState message=Signal::derive(move || i18n.t().empty_courses)/> }.into_any();
+        return view! { <EmptyState message=Signal::derive(i18n.text(|t| t.empty_courses))/> }
+            .into_any();
     }
     view! { class = cls,
-        <div class="results" aria-busy=move || pending.get().to_string()>
+        <div class="results" aria-busy=move || loading.loading().to_string()>
             <p class="results-meta" aria-live="polite">{move || i18n::course_total(i18n.locale(), total)}</p>
             <ul class="course-list">
                 {page.items.into_iter().map(|course| view! { <CourseCard course=course/> }).collect_view()}
             </ul>
-            <nav class="pager" aria-label=move || i18n.t().pagination_label>
+            <nav class="pager" aria-label=i18n.text(|t| t.pagination_label)>
                 <a class="pager__link button button--quiet" href=link(number.saturating_sub(1).max(1))
                     aria-disabled=(number <= 1).then_some("true") tabindex=(number <= 1).then_some("-1")>
-                    {move || i18n.t().prev_page}
+                    {i18n.text(|t| t.prev_page)}
                 </a>
                 <span>{move || i18n::page_of(i18n.locale(), number, pages)}</span>
                 <a class="pager__link button button--quiet" href=link(number + 1)
                     aria-disabled=(!has_next).then_some("true") tabindex=(!has_next).then_some("-1")>
-                    {move || i18n.t().next_page}
+                    {i18n.text(|t| t.next_page)}
                 </a>
             </nav>
         </div>

@@ -1,6 +1,7 @@
 //! One course in a list: cover, title, institution, rating, learners, price.
 
 use jieti_api::{CourseSummary, Level};
+use leptos::either::Either;
 use leptos::prelude::*;
 use stylers_macro::style;
 
@@ -57,7 +58,7 @@ pub fn CourseCard(
             display: flex;
             align-items: center;
             justify-content: center;
-            color: rgb(255 255 255 / 92%);
+            color: var(--on-cover);
             background: linear-gradient(135deg, hsl(var(--hue) 62% 42%), hsl(calc(var(--hue) + 35) 70% 30%));
         }
         .body {
@@ -71,17 +72,13 @@ pub fn CourseCard(
             font-size: var(--text-m);
             font-weight: 600;
             line-height: 1.35;
-            display: -webkit-box;
-            -webkit-line-clamp: 2;
-            -webkit-box-orient: vertical;
-            overflow: hidden;
         }
         .title a {
             color: var(--text);
             text-decoration: none;
         }
         .title a::after {
-            content: "";
+            content: raw_str("");
             position: absolute;
             inset: 0;
         }
@@ -98,7 +95,8 @@ pub fn CourseCard(
             overflow: hidden;
             text-overflow: ellipsis;
         }
-        .org svg {
+        .verified {
+            display: inline-flex;
             flex: none;
             color: var(--accent);
         }
@@ -168,53 +166,67 @@ pub fn CourseCard(
     };
     let i18n = use_i18n();
     let (icon, hue) = category_look(&course.category_id);
-    let c = StoredValue::new(course);
-    let with = move |f: fn(&CourseSummary) -> String| c.with_value(f);
-    let locale = move || i18n.locale();
+    let lang = course.lang.clone();
+    let href = href::course(&course.id);
+    // The card is redrawn whole when the locale changes: one closure instead of one per text.
+    let content = move || {
+        let locale = i18n.locale();
+        let t = i18n.t();
+        let c = &course;
+        let rating = (c.rating_count > 0).then(|| {
+            view! { class = cls,
+                <span class="rating">
+                    <Icon name=IconName::Star size=12/>
+                    <span aria-hidden="true">{i18n::tenths(c.rating)}</span>
+                    <span class="visually-hidden">{i18n::rating_label(locale, c.rating, c.rating_count)}</span>
+                </span>
+            }
+        });
+        let verified = c.institution.verified.then(|| {
+            view! { class = cls,
+                <span class="verified" title=t.verified><Icon name=IconName::Verified size=14/></span>
+                <span class="visually-hidden">{t.verified}</span>
+            }
+        });
+        let certificate = c.certificate.then(|| {
+            view! { class = cls, <span class="tag"><Icon name=IconName::Certificate size=12/>{t.certificate}</span> }
+        });
+        let price = if c.is_free() {
+            Either::Left(view! { class = cls, <span class="price-free">{t.free}</span> })
+        } else {
+            let was = c.list_price_fen.map(|fen| {
+                view! { class = cls,
+                    <s class="was"><span class="visually-hidden">{i18n::list_price_label(locale, fen)}</span>
+                    <span aria-hidden="true">{i18n::price(fen)}</span></s>
+                }
+            });
+            Either::Right(
+                view! { class = cls, <span class="price">{i18n::price(c.price_fen)}{was}</span> },
+            )
+        };
+        view! { class = cls,
+            <div class="body">
+                <h3 class="title clamp-2"><a href=href.clone()>{c.title.clone()}</a></h3>
+                <p class="org"><span>{c.institution.name.clone()}</span>{verified}</p>
+                <p class="meta">
+                    {rating}
+                    <span>{i18n::learners(locale, c.learner_count)}</span>
+                    <span>{i18n::lessons(locale, c.lesson_count)}</span>
+                    <span>{i18n::duration(locale, c.duration_minutes)}</span>
+                </p>
+                <div class="foot">
+                    <span class="tags"><span class="tag">{level_name(t, c.level)}</span>{certificate}</span>
+                    {price}
+                </div>
+            </div>
+        }
+    };
     view! { class = cls,
-        <li class="card" lang=with(|c| c.lang.clone())>
+        <li class="card" lang=lang>
             <div class="cover" style=format!("--hue: {hue}") aria-hidden="true">
                 <Icon name=icon size=36/>
             </div>
-            <div class="body">
-                <h3 class="title"><a href=with(|c| href::course(&c.id))>{with(|c| c.title.clone())}</a></h3>
-                <p class="org">
-                    <span>{with(|c| c.institution.name.clone())}</span>
-                    {c.with_value(|c| c.institution.verified).then(|| view! { class = cls,
-                        <span title=move || i18n.t().verified><Icon name=IconName::Verified size=14/></span>
-                        <span class="visually-hidden">{move || i18n.t().verified}</span>
-                    })}
-                </p>
-                <p class="meta">
-                    {c.with_value(|c| c.rating_count > 0).then(|| view! { class = cls,
-                        <span class="rating" aria-label=move || c.with_value(|c| i18n::rating_label(locale(), c.rating, c.rating_count))>
-                            <Icon name=IconName::Star size=12/>
-                            <span aria-hidden="true">{c.with_value(|c| format!("{:.1}", c.rating))}</span>
-                        </span>
-                    })}
-                    <span>{move || c.with_value(|c| i18n::learners(locale(), c.learner_count))}</span>
-                    <span>{move || c.with_value(|c| i18n::lessons(locale(), c.lesson_count))}</span>
-                    <span>{move || c.with_value(|c| i18n::duration(locale(), c.duration_minutes))}</span>
-                </p>
-                <div class="foot">
-                    <span class="tags">
-                        <span class="tag">{move || c.with_value(|c| level_name(i18n.t(), c.level))}</span>
-                        {c.with_value(|c| c.certificate).then(|| view! { class = cls,
-                            <span class="tag"><Icon name=IconName::Certificate size=12/>{move || i18n.t().certificate}</span>
-                        })}
-                    </span>
-                    {move || c.with_value(|c| {
-                        if c.is_free() {
-                            view! { class = cls, <span class="price-free">{i18n.t().free}</span> }.into_any()
-                        } else {
-                            let was = c.list_price_fen.map(|fen| view! { class = cls,
-                                <s class="was" aria-label=i18n::list_price_label(locale(), fen)>{i18n::price(fen)}</s>
-                            });
-                            view! { class = cls, <span class="price">{i18n::price(c.price_fen)}{was}</span> }.into_any()
-                        }
-                    })}
-                </div>
-            </div>
+            {content}
         </li>
     }
 }

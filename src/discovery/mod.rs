@@ -14,19 +14,19 @@ use crate::state::use_i18n;
 #[component]
 pub fn SearchPage() -> impl IntoView {
     let i18n = use_i18n();
-    view! { <ComingSoon title=Signal::derive(move || i18n.t().page_search)/> }
+    view! { <ComingSoon title=Signal::derive(i18n.text(|t| t.page_search))/> }
 }
 
 /// A course's page (coming soon).
 #[component]
 pub fn CoursePage() -> impl IntoView {
     let i18n = use_i18n();
-    view! { <ComingSoon title=Signal::derive(move || i18n.t().page_course)/> }
+    view! { <ComingSoon title=Signal::derive(i18n.text(|t| t.page_course))/> }
 }
 
 /// An institution's page (coming soon).
 #[component]
 pub fn InstitutionPage() -> impl IntoView {
     let i18n = use_i18n();
-    view! { <ComingSoon title=Signal::derive(move || i18n.t().page_institution)/> }
+    view! { <ComingSoon title=Signal::derive(i18n.text(|t| t.page_institution))/> }
 }

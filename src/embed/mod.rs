@@ -9,12 +9,12 @@ use crate::state::use_i18n;
 #[component]
 pub fn EmbedCoursePage() -> impl IntoView {
     let i18n = use_i18n();
-    view! { <ComingSoon title=Signal::derive(move || i18n.t().page_embed)/> }
+    view! { <ComingSoon title=Signal::derive(i18n.text(|t| t.page_embed))/> }
 }
 
 /// One lesson embedded in an institution's page (coming soon).
 #[component]
 pub fn EmbedLessonPage() -> impl IntoView {
     let i18n = use_i18n();
-    view! { <ComingSoon title=Signal::derive(move || i18n.t().page_embed)/> }
+    view! { <ComingSoon title=Signal::derive(i18n.text(|t| t.page_embed))/> }
 }

@@ -127,7 +127,10 @@ pub fn stored_locale() -> Locale {
         .and_then(|s| Locale::parse(&s))
         .or_else(|| {
             let langs = web_sys::window()?.navigator().languages();
-            langs.iter().filter_map(|l| l.as_string()).find_map(|l| Locale::parse(&l))
+            langs
+                .iter()
+                .filter_map(|l| l.as_string())
+                .find_map(|l| Locale::parse(&l))
         })
         .unwrap_or_default()
 }
@@ -186,18 +189,24 @@ pub fn course_total(locale: Locale, n: u64) -> String {
     }
 }
 
+/// A number to one decimal (`4.8`), without float formatting (which costs the wasm ~10 KB).
+pub fn tenths(x: f32) -> String {
+    let t = (x.max(0.0) * 10.0).round() as u32;
+    format!("{}.{}", t / 10, t % 10)
+}
+
 /// A rating with its count for screen readers: `评分 4.8，共 1234 人评价`.
 pub fn rating_label(locale: Locale, rating: f32, count: u32) -> String {
     match locale {
-        Locale::ZhHans => format!("评分 {rating:.1}，共 {count} 人评价"),
-        Locale::ZhHant => format!("評分 {rating:.1}，共 {count} 人評價"),
-        Locale::En => format!("Rated {rating:.1} by {count} learners"),
+        Locale::ZhHans => format!("评分 {}，共 {count} 人评价", tenths(rating)),
+        Locale::ZhHant => format!("評分 {}，共 {count} 人評價", tenths(rating)),
+        Locale::En => format!("Rated {} by {count} learners", tenths(rating)),
     }
 }
 
 /// A price in yuan from fen: `¥199`, `¥9.90`.
 pub fn price(fen: u32) -> String {
-    if fen % 100 == 0 {
+    if fen.is_multiple_of(100) {
         format!("¥{}", fen / 100)
     } else {
         format!("¥{}.{:02}", fen / 100, fen % 100)
@@ -216,7 +225,7 @@ pub fn list_price_label(locale: Locale, fen: u32) -> String {
 fn compact_zh(n: u32, wan: &str) -> String {
     if n >= 10_000 {
         let tenths = (u64::from(n) + 500) / 1_000;
-        if tenths % 10 == 0 {
+        if tenths.is_multiple_of(10) {
             format!("{}{wan}", tenths / 10)
         } else {
             format!("{}.{}{wan}", tenths / 10, tenths % 10)
@@ -227,12 +236,20 @@ fn compact_zh(n: u32, wan: &str) -> String {
 }
 
 fn compact_en(n: u32) -> String {
+    let n = u64::from(n);
+    let one_decimal = |tenths: u64, unit: &str| {
+        if tenths.is_multiple_of(10) {
+            format!("{}{unit}", tenths / 10)
+        } else {
+            format!("{}.{}{unit}", tenths / 10, tenths % 10)
+        }
+    };
     if n >= 1_000_000 {
-        format!("{:.1}M", f64::from(n) / 1e6)
+        one_decimal((n + 50_000) / 100_000, "M")
     } else if n >= 10_000 {
-        format!("{:.0}k", f64::from(n) / 1e3)
+        format!("{}k", (n + 500) / 1_000)
     } else if n >= 1_000 {
-        format!("{:.1}k", f64::from(n) / 1e3)
+        one_decimal((n + 50) / 100, "k")
     } else {
         n.to_string()
     }
@@ -241,8 +258,11 @@ fn compact_en(n: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
-    #[test]
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    #[wasm_bindgen_test]
     fn formats_numbers_per_locale() {
         assert_eq!(learners(Locale::ZhHans, 123_456), "12.3万人学过");
         assert_eq!(learners(Locale::ZhHant, 20_000), "2萬人學過");
@@ -253,5 +273,9 @@ mod tests {
         assert_eq!(duration(Locale::ZhHans, 200), "3小时20分钟");
         assert_eq!(duration(Locale::En, 45), "45 min");
         assert_eq!(lessons(Locale::En, 1), "1 lesson");
+        assert_eq!(learners(Locale::En, 56_789), "57k learners");
+        assert_eq!(learners(Locale::En, 2_000_000), "2M learners");
+        assert_eq!(tenths(4.75), "4.8");
+        assert_eq!(tenths(4.0), "4.0");
     }
 }

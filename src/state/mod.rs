@@ -21,6 +21,26 @@ impl I18n {
         i18n::messages(self.0.get())
     }
 
+    /// A reactive text from the current locale's messages.
+    ///
+    /// All call sites share one closure type, so the view code for reactive text is generated once
+    /// (a `i18n.text(|t| t.x)` per site would be monomorphised per site and bloat the wasm).
+    pub fn text(
+        self,
+        pick: fn(&'static Messages) -> &'static str,
+    ) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        move || pick(self.t())
+    }
+
+    /// A reactive text formatted from `arg` in the current locale (one closure type per argument type).
+    pub fn format<A: Copy + Send + Sync + 'static>(
+        self,
+        arg: A,
+        f: fn(Locale, A) -> String,
+    ) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+        move || f(self.locale(), arg)
+    }
+
     /// Switches the locale, remembers it, and updates `<html lang>`.
     pub fn set(&self, locale: Locale) {
         storage::set(i18n::LOCALE_KEY, locale.as_str());
@@ -53,7 +73,11 @@ pub fn use_title(page: impl Fn() -> String + 'static) {
     Effect::new(move |_| {
         let brand = i18n.t().brand;
         let page = page();
-        let title = if page.is_empty() { brand.to_owned() } else { format!("{page} · {brand}") };
+        let title = if page.is_empty() {
+            brand.to_owned()
+        } else {
+            format!("{page} · {brand}")
+        };
         document().set_title(&title);
     });
 }

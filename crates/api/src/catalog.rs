@@ -152,7 +152,9 @@ pub fn encode_component(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -165,8 +167,15 @@ mod tests {
 
     #[test]
     fn query_string_encodes_and_orders() {
-        let q = CourseQuery { category: Some("电商 & co".into()), page: Some(2), per_page: None };
-        assert_eq!(q.to_query_string(), "category=%E7%94%B5%E5%95%86%20%26%20co&page=2");
+        let q = CourseQuery {
+            category: Some("电商 & co".into()),
+            page: Some(2),
+            per_page: None,
+        };
+        assert_eq!(
+            q.to_query_string(),
+            "category=%E7%94%B5%E5%95%86%20%26%20co&page=2"
+        );
         assert_eq!(CourseQuery::default().to_query_string(), "");
     }
 
@@ -177,7 +186,11 @@ mod tests {
             title: "t".into(),
             subtitle: "s".into(),
             category_id: "it".into(),
-            institution: InstitutionSummary { id: "i".into(), name: "n".into(), verified: true },
+            institution: InstitutionSummary {
+                id: "i".into(),
+                name: "n".into(),
+                verified: true,
+            },
             level: Level::Beginner,
             lang: "zh-Hans".into(),
             price_fen: 0,

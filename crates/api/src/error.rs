@@ -69,7 +69,13 @@ pub struct ErrorBody {
 impl ErrorBody {
     /// An error body with a code and a message.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        ErrorBody { error: ErrorDetail { code, message: message.into(), field: None } }
+        ErrorBody {
+            error: ErrorDetail {
+                code,
+                message: message.into(),
+                field: None,
+            },
+        }
     }
 }
 
@@ -81,11 +87,18 @@ mod tests {
     fn error_body_shape_and_unknown_codes() {
         let body = ErrorBody::new(ErrorCode::NotFound, "no such course");
         let json = serde_json::to_value(&body).unwrap();
-        assert_eq!(json, serde_json::json!({"error": {"code": "not_found", "message": "no such course"}}));
+        assert_eq!(
+            json,
+            serde_json::json!({"error": {"code": "not_found", "message": "no such course"}})
+        );
         let newer: ErrorBody =
             serde_json::from_str(r#"{"error":{"code":"quota_exceeded","message":"x"}}"#).unwrap();
         assert_eq!(newer.error.code, ErrorCode::Unknown);
-        for code in [ErrorCode::BadRequest, ErrorCode::RouteNotFound, ErrorCode::RateLimited] {
+        for code in [
+            ErrorCode::BadRequest,
+            ErrorCode::RouteNotFound,
+            ErrorCode::RateLimited,
+        ] {
             assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
         }
     }

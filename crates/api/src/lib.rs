@@ -127,12 +127,25 @@ mod tests {
 
     #[test]
     fn page_count_and_next() {
-        let p = Page::<u8> { items: vec![], total: 41, page: 2, per_page: 20 };
+        let p = Page::<u8> {
+            items: vec![],
+            total: 41,
+            page: 2,
+            per_page: 20,
+        };
         assert_eq!(p.page_count(), 3);
         assert!(p.has_next());
-        let last = Page::<u8> { page: 3, ..p.clone() };
+        let last = Page::<u8> {
+            page: 3,
+            ..p.clone()
+        };
         assert!(!last.has_next());
-        let empty = Page::<u8> { items: vec![], total: 0, page: 1, per_page: 20 };
+        let empty = Page::<u8> {
+            items: vec![],
+            total: 0,
+            page: 1,
+            per_page: 20,
+        };
         assert_eq!(empty.page_count(), 1);
         assert!(!empty.has_next());
     }

@@ -28,7 +28,10 @@ pub enum AppError {
 impl AppError {
     /// A 400 about one field.
     pub fn bad_field(field: &str, message: impl Into<String>) -> Self {
-        AppError::BadRequest { message: message.into(), field: Some(field.to_owned()) }
+        AppError::BadRequest {
+            message: message.into(),
+            field: Some(field.to_owned()),
+        }
     }
 
     /// The status code this error is sent with.
@@ -48,15 +51,25 @@ impl AppError {
                 (ErrorCode::BadRequest, message.clone(), field.clone())
             }
             AppError::NotFound(m) => (ErrorCode::NotFound, m.clone(), None),
-            AppError::RouteNotFound(path) => {
-                (ErrorCode::RouteNotFound, format!("no API route {path}"), None)
-            }
-            AppError::MethodNotAllowed => {
-                (ErrorCode::MethodNotAllowed, "this route does not accept that method".into(), None)
-            }
+            AppError::RouteNotFound(path) => (
+                ErrorCode::RouteNotFound,
+                format!("no API route {path}"),
+                None,
+            ),
+            AppError::MethodNotAllowed => (
+                ErrorCode::MethodNotAllowed,
+                "this route does not accept that method".into(),
+                None,
+            ),
             AppError::Internal(_) => (ErrorCode::Internal, "internal error".into(), None),
         };
-        ErrorBody { error: ErrorDetail { code, message, field } }
+        ErrorBody {
+            error: ErrorDetail {
+                code,
+                message,
+                field,
+            },
+        }
     }
 }
 

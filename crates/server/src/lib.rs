@@ -35,7 +35,10 @@ struct Paths {
 impl AppState {
     /// State over `db`, serving the built app from `dist` (when given) and media from `media`.
     pub fn new(db: db::Db, dist: Option<PathBuf>, media: PathBuf) -> Self {
-        AppState { db, inner: Arc::new(Paths { dist, media }) }
+        AppState {
+            db,
+            inner: Arc::new(Paths { dist, media }),
+        }
     }
 
     /// The built app's folder, when the server serves it.
@@ -54,8 +57,18 @@ pub fn app(state: AppState) -> Router {
     // Bearer tokens, never cookies, so any origin may call the API (institutions run the app elsewhere).
     let cors = CorsLayer::new()
         .allow_origin(Any)
-        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
-        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::IF_NONE_MATCH])
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_NONE_MATCH,
+        ])
         .expose_headers([header::ETAG]);
     let api = http::router().layer(CompressionLayer::new()).layer(cors);
     Router::new()
@@ -74,7 +87,13 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 
 async fn security_headers(mut res: Response) -> Response {
     let h = res.headers_mut();
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
     res
 }

@@ -28,7 +28,11 @@ enum Command {
 #[derive(Args)]
 struct DbArgs {
     /// Database URL (`sqlite://path`) or a plain SQLite file path.
-    #[arg(long, env = "JIETI_DATABASE_URL", default_value = "sqlite://data/jieti.db")]
+    #[arg(
+        long,
+        env = "JIETI_DATABASE_URL",
+        default_value = "sqlite://data/jieti.db"
+    )]
     database_url: String,
     /// Folder of lesson media (made by scripts/gen-media.sh).
     #[arg(long, env = "JIETI_MEDIA", default_value = "media")]
@@ -94,11 +98,20 @@ fn main() -> ExitCode {
 
 async fn serve(args: ServeArgs) -> Result<(), String> {
     let pool = db::connect(&args.db.database_url).await?;
-    if db::catalog::count_courses(&pool).await.map_err(|e| e.to_string())? == 0
-        || db::get_meta(&pool, "demo_seed_version").await.map_err(|e| e.to_string())?.is_some()
+    if db::catalog::count_courses(&pool)
+        .await
+        .map_err(|e| e.to_string())?
+        == 0
+        || db::get_meta(&pool, "demo_seed_version")
+            .await
+            .map_err(|e| e.to_string())?
+            .is_some()
     {
         // An empty database gets the demo catalog; a demo database is kept up to date with it.
-        report_demo(seed::seed_demo(&pool, &args.db.media).await?, &args.db.media);
+        report_demo(
+            seed::seed_demo(&pool, &args.db.media).await?,
+            &args.db.media,
+        );
     }
     let dist = if args.dist.join("index.html").is_file() {
         Some(args.dist.clone())
@@ -137,7 +150,11 @@ async fn seed_cmd(args: SeedArgs) -> Result<(), String> {
     if let Some(n) = args.synthetic {
         let started = Instant::now();
         seed::seed_synthetic(&pool, n, args.seed).await?;
-        println!("seeded {n} synthetic courses (seed {}) in {:.1} s", args.seed, started.elapsed().as_secs_f64());
+        println!(
+            "seeded {n} synthetic courses (seed {}) in {:.1} s",
+            args.seed,
+            started.elapsed().as_secs_f64()
+        );
         return Ok(());
     }
     if !args.demo {
@@ -145,7 +162,9 @@ async fn seed_cmd(args: SeedArgs) -> Result<(), String> {
     }
     match seed::seed_demo(&pool, &args.db.media).await? {
         DemoOutcome::UpToDate => println!("demo catalog already up to date"),
-        DemoOutcome::Seeded { courses, videos } => println!("seeded the demo catalog: {courses} courses, {videos} videos"),
+        DemoOutcome::Seeded { courses, videos } => {
+            println!("seeded the demo catalog: {courses} courses, {videos} videos")
+        }
     }
     Ok(())
 }

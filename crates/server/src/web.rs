@@ -25,9 +25,12 @@ pub fn media_router(media: &Path) -> Router<AppState> {
 }
 
 /// Whether a file name carries trunk's content hash (`app-1a2b3c4d5e6f7a8b_bg.wasm`), so it never changes.
+///
+/// Trunk prints the hash as a number, so it can be shorter than 16 digits.
 pub fn is_hashed_asset(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
-    name.split(['-', '_', '.']).any(|part| part.len() == 16 && part.bytes().all(|b| b.is_ascii_hexdigit()))
+    name.split(['-', '_', '.'])
+        .any(|part| (12..=16).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// Everything that no route matched: unknown API paths get the JSON 404, the rest is the app.
@@ -37,7 +40,8 @@ pub async fn fallback(State(state): State<AppState>, req: Request) -> Response {
         return AppError::RouteNotFound(path).into_response();
     }
     let Some(dist) = state.dist() else {
-        return AppError::NotFound("the app is not built; run `trunk build --release`".into()).into_response();
+        return AppError::NotFound("the app is not built; run `trunk build --release`".into())
+            .into_response();
     };
     let index = dist.join("index.html");
     let (method, headers) = (req.method().clone(), req.headers().clone());
@@ -58,9 +62,16 @@ pub async fn fallback(State(state): State<AppState>, req: Request) -> Response {
             let mut req = Request::new(Body::empty());
             *req.method_mut() = method;
             *req.headers_mut() = headers;
-            match ServeFile::new(&index).precompressed_br().precompressed_gzip().oneshot(req).await {
+            match ServeFile::new(&index)
+                .precompressed_br()
+                .precompressed_gzip()
+                .oneshot(req)
+                .await
+            {
                 Ok(r) => r.map(Body::new),
-                Err(e) => return AppError::Internal(format!("serving index.html: {e}")).into_response(),
+                Err(e) => {
+                    return AppError::Internal(format!("serving index.html: {e}")).into_response()
+                }
             }
         }
     };
@@ -70,7 +81,8 @@ pub async fn fallback(State(state): State<AppState>, req: Request) -> Response {
         // index.html and unhashed files: always revalidate, so a new release is picked up at once.
         "no-cache"
     };
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     res
 }
 
@@ -82,6 +94,7 @@ mod tests {
     fn hashed_assets_are_recognised() {
         assert!(is_hashed_asset("/jieti-3f2a9c1b7d6e5f40_bg.wasm"));
         assert!(is_hashed_asset("/stylers-0123456789abcdef.css"));
+        assert!(is_hashed_asset("/jieti-44fa91871463fcf.js"));
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/courses/python-data-analysis"));
         assert!(!is_hashed_asset("/embed.js"));

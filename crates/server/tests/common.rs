@@ -22,18 +22,36 @@ pub struct TestApp {
 pub async fn test_app() -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let db_path = dir.path().join("jieti.db");
-    let pool = db::connect(db_path.to_str().expect("utf-8 path")).await.expect("connect");
+    let pool = db::connect(db_path.to_str().expect("utf-8 path"))
+        .await
+        .expect("connect");
     let media = dir.path().join("media");
     std::fs::create_dir_all(media.join("videos/sample")).expect("media dir");
-    std::fs::write(media.join("videos/sample/clip.bin"), (0u8..=255).collect::<Vec<u8>>()).expect("media file");
+    std::fs::write(
+        media.join("videos/sample/clip.bin"),
+        (0u8..=255).collect::<Vec<u8>>(),
+    )
+    .expect("media file");
     seed::seed_demo(&pool, &media).await.expect("seed demo");
     let dist = dir.path().join("dist");
     std::fs::create_dir_all(&dist).expect("dist dir");
-    std::fs::write(dist.join("index.html"), "<!doctype html><title>Jieti</title><div id=app></div>").expect("index");
+    std::fs::write(
+        dist.join("index.html"),
+        "<!doctype html><title>Jieti</title><div id=app></div>",
+    )
+    .expect("index");
     std::fs::write(dist.join("jieti-0123456789abcdef_bg.wasm"), b"\0asm-raw").expect("wasm");
-    std::fs::write(dist.join("jieti-0123456789abcdef_bg.wasm.br"), b"brotli-bytes").expect("wasm.br");
+    std::fs::write(
+        dist.join("jieti-0123456789abcdef_bg.wasm.br"),
+        b"brotli-bytes",
+    )
+    .expect("wasm.br");
     let state = AppState::new(pool.clone(), Some(dist), media);
-    TestApp { router: app(state), db: pool, dir }
+    TestApp {
+        router: app(state),
+        db: pool,
+        dir,
+    }
 }
 
 impl TestApp {
@@ -44,7 +62,9 @@ impl TestApp {
 
     /// GETs `uri` and returns the status and the body as text.
     pub async fn get(&self, uri: &str) -> (StatusCode, String) {
-        let res = self.send(Request::get(uri).body(Body::empty()).expect("request")).await;
+        let res = self
+            .send(Request::get(uri).body(Body::empty()).expect("request"))
+            .await;
         let status = res.status();
         (status, body_text(res).await)
     }
@@ -70,8 +90,14 @@ pub async fn body_text(res: Response<Body>) -> String {
 
 /// Asserts `body` is the contract's error body with `code`, and returns its message.
 pub fn assert_error(body: &str, code: &str) -> serde_json::Value {
-    let v: serde_json::Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("error body is not JSON ({e}): {body}"));
+    let v: serde_json::Value = serde_json::from_str(body)
+        .unwrap_or_else(|e| panic!("error body is not JSON ({e}): {body}"));
     assert_eq!(v["error"]["code"], code, "{body}");
-    assert!(v["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
     v
 }

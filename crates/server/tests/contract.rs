@@ -29,12 +29,20 @@ fn every_mounted_route_is_documented_and_every_documented_route_is_mounted() {
     let doc = document();
     assert_eq!(doc["openapi"], "3.1.0");
     let documented = documented_routes(&doc);
-    let mounted: BTreeSet<(String, String)> =
-        mounted_routes().into_iter().map(|(m, p)| (m.to_string(), p.to_owned())).collect();
+    let mounted: BTreeSet<(String, String)> = mounted_routes()
+        .into_iter()
+        .map(|(m, p)| (m.to_string(), p.to_owned()))
+        .collect();
     let undocumented: Vec<_> = mounted.difference(&documented).collect();
     let unmounted: Vec<_> = documented.difference(&mounted).collect();
-    assert!(undocumented.is_empty(), "mounted but not in openapi.json: {undocumented:?}");
-    assert!(unmounted.is_empty(), "in openapi.json but not mounted: {unmounted:?}");
+    assert!(
+        undocumented.is_empty(),
+        "mounted but not in openapi.json: {undocumented:?}"
+    );
+    assert!(
+        unmounted.is_empty(),
+        "in openapi.json but not mounted: {unmounted:?}"
+    );
 }
 
 #[tokio::test]
@@ -48,7 +56,11 @@ fn resolve<'a>(doc: &'a Value, schema: &'a Value) -> &'a Value {
     match schema.get("$ref").and_then(Value::as_str) {
         Some(r) => {
             let ptr = r.strip_prefix('#').expect("local ref");
-            resolve(doc, doc.pointer(ptr).unwrap_or_else(|| panic!("dangling $ref {r}")))
+            resolve(
+                doc,
+                doc.pointer(ptr)
+                    .unwrap_or_else(|| panic!("dangling $ref {r}")),
+            )
         }
         None => schema,
     }
@@ -82,12 +94,18 @@ fn check(doc: &Value, schema: &Value, value: &Value, at: &str, errors: &mut Vec<
             errors.push(format!("{at}: {value} not in {allowed:?}"));
         }
     }
-    if let (Some(min), Some(n)) = (schema.get("minimum").and_then(Value::as_f64), value.as_f64()) {
+    if let (Some(min), Some(n)) = (
+        schema.get("minimum").and_then(Value::as_f64),
+        value.as_f64(),
+    ) {
         if n < min {
             errors.push(format!("{at}: {n} < minimum {min}"));
         }
     }
-    if let (Some(max), Some(n)) = (schema.get("maximum").and_then(Value::as_f64), value.as_f64()) {
+    if let (Some(max), Some(n)) = (
+        schema.get("maximum").and_then(Value::as_f64),
+        value.as_f64(),
+    ) {
         if n > max {
             errors.push(format!("{at}: {n} > maximum {max}"));
         }
@@ -99,7 +117,10 @@ fn check(doc: &Value, schema: &Value, value: &Value, at: &str, errors: &mut Vec<
             }
         }
     }
-    if let (Some(props), Some(obj)) = (schema.get("properties").and_then(Value::as_object), value.as_object()) {
+    if let (Some(props), Some(obj)) = (
+        schema.get("properties").and_then(Value::as_object),
+        value.as_object(),
+    ) {
         for (key, v) in obj {
             match props.get(key) {
                 Some(s) => check(doc, s, v, &format!("{at}.{key}"), errors),
@@ -131,14 +152,30 @@ async fn real_responses_match_the_documented_schemas() {
     ] {
         let body = app.get_json(uri).await;
         let mut errors = Vec::new();
-        check(&doc, response_schema(&doc, path, "200"), &body, uri, &mut errors);
-        assert!(errors.is_empty(), "{uri} breaks the schema:\n{}", errors.join("\n"));
+        check(
+            &doc,
+            response_schema(&doc, path, "200"),
+            &body,
+            uri,
+            &mut errors,
+        );
+        assert!(
+            errors.is_empty(),
+            "{uri} breaks the schema:\n{}",
+            errors.join("\n")
+        );
     }
     let (status, body) = app.get("/api/v1/courses?page=0").await;
     assert_eq!(status, 400);
     let body: Value = serde_json::from_str(&body).unwrap();
     let mut errors = Vec::new();
-    check(&doc, response_schema(&doc, "/courses", "400"), &body, "400", &mut errors);
+    check(
+        &doc,
+        response_schema(&doc, "/courses", "400"),
+        &body,
+        "400",
+        &mut errors,
+    );
     assert!(errors.is_empty(), "{errors:?}");
 }
 
@@ -147,7 +184,13 @@ fn the_checker_catches_violations() {
     let doc = document();
     let schema = &doc["components"]["schemas"]["CourseSummary"];
     let mut errors = Vec::new();
-    check(&doc, schema, &serde_json::json!({"id": 1, "level": "expert", "extra": true}), "x", &mut errors);
+    check(
+        &doc,
+        schema,
+        &serde_json::json!({"id": 1, "level": "expert", "extra": true}),
+        "x",
+        &mut errors,
+    );
     assert!(errors.iter().any(|e| e.contains("x.id: expected string")));
     assert!(errors.iter().any(|e| e.contains("expert")));
     assert!(errors.iter().any(|e| e.contains("missing required title")));

@@ -3,7 +3,9 @@
 use jieti_server::{db, seed};
 
 async fn fresh_db(dir: &tempfile::TempDir) -> db::Db {
-    db::connect(dir.path().join("t.db").to_str().unwrap()).await.unwrap()
+    db::connect(dir.path().join("t.db").to_str().unwrap())
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -13,9 +15,15 @@ async fn demo_seed_is_idempotent_and_consistent() {
     let media = dir.path().join("no-media");
     let first = seed::seed_demo(&pool, &media).await.unwrap();
     assert!(matches!(first, seed::DemoOutcome::Seeded { courses, videos: 0 } if courses >= 40));
-    assert_eq!(seed::seed_demo(&pool, &media).await.unwrap(), seed::DemoOutcome::UpToDate);
+    assert_eq!(
+        seed::seed_demo(&pool, &media).await.unwrap(),
+        seed::DemoOutcome::UpToDate
+    );
 
-    let institutions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM institutions").fetch_one(&pool).await.unwrap();
+    let institutions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM institutions")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert!(institutions >= 8);
     // Stored lesson counts and durations agree with the lessons themselves.
     let mismatched: i64 = sqlx::query_scalar(
@@ -26,11 +34,19 @@ async fn demo_seed_is_idempotent_and_consistent() {
     .await
     .unwrap();
     assert_eq!(mismatched, 0);
-    let kinds: Vec<String> =
-        sqlx::query_scalar("SELECT DISTINCT kind FROM lessons ORDER BY kind").fetch_all(&pool).await.unwrap();
+    let kinds: Vec<String> = sqlx::query_scalar("SELECT DISTINCT kind FROM lessons ORDER BY kind")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
     assert_eq!(kinds, ["article", "video"]);
-    let free: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM courses WHERE price_fen = 0").fetch_one(&pool).await.unwrap();
-    let paid: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM courses WHERE price_fen > 0").fetch_one(&pool).await.unwrap();
+    let free: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM courses WHERE price_fen = 0")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let paid: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM courses WHERE price_fen > 0")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert!(free > 0 && paid > 0);
 }
 
@@ -49,13 +65,22 @@ async fn demo_seed_links_video_lessons_to_generated_media() {
     )
     .unwrap();
     let outcome = seed::seed_demo(&pool, &media).await.unwrap();
-    assert!(matches!(outcome, seed::DemoOutcome::Seeded { videos: 1, .. }));
-    let unlinked: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM lessons WHERE kind = 'video' AND video_id IS NULL")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    assert!(matches!(
+        outcome,
+        seed::DemoOutcome::Seeded { videos: 1, .. }
+    ));
+    let unlinked: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM lessons WHERE kind = 'video' AND video_id IS NULL",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     assert_eq!(unlinked, 0);
-    let rungs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM video_renditions WHERE video_id = 'v1'").fetch_one(&pool).await.unwrap();
+    let rungs: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM video_renditions WHERE video_id = 'v1'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert_eq!(rungs, 2);
 }
 
@@ -64,10 +89,12 @@ async fn synthetic_catalog_is_deterministic_by_seed() {
     let dir = tempfile::tempdir().unwrap();
     let pool = fresh_db(&dir).await;
     let titles = |pool: db::Db| async move {
-        sqlx::query_scalar::<_, String>("SELECT title FROM courses WHERE id LIKE 'syn-%' ORDER BY id")
-            .fetch_all(&pool)
-            .await
-            .unwrap()
+        sqlx::query_scalar::<_, String>(
+            "SELECT title FROM courses WHERE id LIKE 'syn-%' ORDER BY id",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap()
     };
     seed::seed_synthetic(&pool, 1_234, 7).await.unwrap();
     let a = titles(pool.clone()).await;
@@ -75,12 +102,22 @@ async fn synthetic_catalog_is_deterministic_by_seed() {
     seed::seed_synthetic(&pool, 1_234, 7).await.unwrap();
     assert_eq!(titles(pool.clone()).await, a, "same seed, same catalog");
     seed::seed_synthetic(&pool, 1_234, 8).await.unwrap();
-    assert_ne!(titles(pool.clone()).await, a, "another seed, another catalog");
-    let lessons: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM lessons WHERE course_id LIKE 'syn-%'").fetch_one(&pool).await.unwrap();
+    assert_ne!(
+        titles(pool.clone()).await,
+        a,
+        "another seed, another catalog"
+    );
+    let lessons: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM lessons WHERE course_id LIKE 'syn-%'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert_eq!(lessons, 4 * 1_234);
-    let orphans: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM courses WHERE category_id NOT IN (SELECT id FROM categories)")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let orphans: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM courses WHERE category_id NOT IN (SELECT id FROM categories)",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     assert_eq!(orphans, 0);
 }

@@ -9,10 +9,20 @@ use common::{body_text, test_app};
 #[tokio::test]
 async fn deep_links_return_the_app_shell() {
     let app = test_app().await;
-    for path in ["/", "/courses/python-data-analysis", "/learn/a/b", "/dashboard?x=1"] {
-        let res = app.send(Request::get(path).body(Body::empty()).unwrap()).await;
+    for path in [
+        "/",
+        "/courses/python-data-analysis",
+        "/learn/a/b",
+        "/dashboard?x=1",
+    ] {
+        let res = app
+            .send(Request::get(path).body(Body::empty()).unwrap())
+            .await;
         assert_eq!(res.status(), StatusCode::OK, "{path}");
-        assert!(res.headers()[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+        assert!(res.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"));
         assert_eq!(res.headers()[header::CACHE_CONTROL], "no-cache", "{path}");
         assert!(body_text(res).await.contains("<div id=app>"), "{path}");
     }
@@ -39,9 +49,18 @@ async fn hashed_assets_are_immutable_and_precompressed() {
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()[header::CONTENT_ENCODING], "br");
-    assert_eq!(res.headers()[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+    assert_eq!(
+        res.headers()[header::CACHE_CONTROL],
+        "public, max-age=31536000, immutable"
+    );
     assert_eq!(body_text(res).await, "brotli-bytes");
-    let plain = app.send(Request::get("/jieti-0123456789abcdef_bg.wasm").body(Body::empty()).unwrap()).await;
+    let plain = app
+        .send(
+            Request::get("/jieti-0123456789abcdef_bg.wasm")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
     assert_eq!(body_text(plain).await, "\0asm-raw");
 }
@@ -50,16 +69,28 @@ async fn hashed_assets_are_immutable_and_precompressed() {
 async fn media_supports_range_requests() {
     let app = test_app().await;
     let res = app
-        .send(Request::get("/media/videos/sample/clip.bin").header(header::RANGE, "bytes=10-19").body(Body::empty()).unwrap())
+        .send(
+            Request::get("/media/videos/sample/clip.bin")
+                .header(header::RANGE, "bytes=10-19")
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await;
     assert_eq!(res.status(), StatusCode::PARTIAL_CONTENT);
     assert_eq!(res.headers()[header::CONTENT_RANGE], "bytes 10-19/256");
     let expected: Vec<u8> = (10u8..20).collect();
-    let body = http_body_util::BodyExt::collect(res.into_body()).await.unwrap().to_bytes();
+    let body = http_body_util::BodyExt::collect(res.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
     assert_eq!(&body[..], &expected[..]);
     let (status, _) = app.get("/media/videos/nope.mp4").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, _) = app.get("/media/../jieti.db").await;
-    assert_ne!(status, StatusCode::OK, "path traversal must not escape the media folder");
+    assert_ne!(
+        status,
+        StatusCode::OK,
+        "path traversal must not escape the media folder"
+    );
     assert!(app.path("jieti.db").exists());
 }

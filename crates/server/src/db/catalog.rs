@@ -29,7 +29,11 @@ pub async fn list_categories(db: &Db) -> Result<Vec<Category>, sqlx::Error> {
         .map(|r| Category {
             id: r.id,
             hue: r.hue.clamp(0, 359) as u16,
-            name: LocalizedText { zh_hans: r.name_zh_hans, zh_hant: r.name_zh_hant, en: r.name_en },
+            name: LocalizedText {
+                zh_hans: r.name_zh_hans,
+                zh_hant: r.name_zh_hant,
+                en: r.name_en,
+            },
             course_count: r.course_count.max(0) as u64,
         })
         .collect())
@@ -37,8 +41,10 @@ pub async fn list_categories(db: &Db) -> Result<Vec<Category>, sqlx::Error> {
 
 /// Whether a category with this id exists.
 pub async fn category_exists(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM categories WHERE id = ?").bind(id).fetch_optional(db).await?;
+    let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM categories WHERE id = ?")
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
     Ok(found.is_some())
 }
 
@@ -52,7 +58,8 @@ pub struct CourseFilter {
 impl CourseFilter {
     fn push_where(&self, qb: &mut QueryBuilder<'_, Sqlite>) {
         if let Some(category) = &self.category {
-            qb.push(" WHERE c.category_id = ").push_bind(category.clone());
+            qb.push(" WHERE c.category_id = ")
+                .push_bind(category.clone());
         }
     }
 }
@@ -137,11 +144,16 @@ pub async fn list_courses(
         .push(" OFFSET ")
         .push_bind(i64::try_from(offset).unwrap_or(i64::MAX));
     let rows: Vec<CourseRow> = qb.build_query_as().fetch_all(db).await?;
-    Ok((rows.into_iter().map(Into::into).collect(), total.max(0) as u64))
+    Ok((
+        rows.into_iter().map(Into::into).collect(),
+        total.max(0) as u64,
+    ))
 }
 
 /// Number of courses in the catalog.
 pub async fn count_courses(db: &Db) -> Result<u64, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM courses").fetch_one(db).await?;
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM courses")
+        .fetch_one(db)
+        .await?;
     Ok(n.max(0) as u64)
 }

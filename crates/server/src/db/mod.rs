@@ -16,10 +16,17 @@ pub type Db = SqlitePool;
 ///
 /// `url` is `sqlite://path`, `sqlite::memory:` or a plain file path.
 pub async fn connect(url: &str) -> Result<Db, String> {
-    let url = if url.starts_with("sqlite:") { url.to_owned() } else { format!("sqlite://{url}") };
+    let url = if url.starts_with("sqlite:") {
+        url.to_owned()
+    } else {
+        format!("sqlite://{url}")
+    };
     if let Some(path) = url.strip_prefix("sqlite://") {
         let path = path.split('?').next().unwrap_or(path);
-        if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Some(dir) = Path::new(path)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
             std::fs::create_dir_all(dir)
                 .map_err(|e| format!("cannot create database folder {}: {e}", dir.display()))?;
         }
@@ -49,7 +56,10 @@ pub async fn connect(url: &str) -> Result<Db, String> {
 
 /// Reads a value from the `meta` table.
 pub async fn get_meta(db: &Db, key: &str) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT value FROM meta WHERE key = ?").bind(key).fetch_optional(db).await
+    sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
+        .bind(key)
+        .fetch_optional(db)
+        .await
 }
 
 /// Writes a value to the `meta` table.

@@ -28,7 +28,10 @@ async fn courses(
 ) -> AppResult<Response> {
     let page = query.page.unwrap_or(1);
     if !(1..=MAX_PAGE).contains(&page) {
-        return Err(AppError::bad_field("page", format!("page must be between 1 and {MAX_PAGE}")));
+        return Err(AppError::bad_field(
+            "page",
+            format!("page must be between 1 and {MAX_PAGE}"),
+        ));
     }
     let per_page = query.per_page.unwrap_or(DEFAULT_PER_PAGE);
     if !(1..=MAX_PER_PAGE).contains(&per_page) {
@@ -40,11 +43,19 @@ async fn courses(
     let category = query.category.filter(|c| !c.is_empty());
     if let Some(c) = &category {
         if !q::category_exists(&state.db, c).await? {
-            return Err(AppError::bad_field("category", format!("unknown category {c:?}")));
+            return Err(AppError::bad_field(
+                "category",
+                format!("unknown category {c:?}"),
+            ));
         }
     }
     let filter = CourseFilter { category };
     let offset = u64::from(page - 1) * u64::from(per_page);
     let (items, total) = q::list_courses(&state.db, &filter, per_page, offset).await?;
-    Ok(public_cache(Json(Page { items, total, page, per_page })))
+    Ok(public_cache(Json(Page {
+        items,
+        total,
+        page,
+        per_page,
+    })))
 }

@@ -21,13 +21,20 @@ async fn health(State(state): State<AppState>) -> AppResult<impl IntoResponse> {
     let courses = db::catalog::count_courses(&state.db).await?;
     Ok((
         [(header::CACHE_CONTROL, "no-store")],
-        Json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into(), courses }),
+        Json(Health {
+            status: "ok".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            courses,
+        }),
     ))
 }
 
 async fn openapi() -> impl IntoResponse {
     (
-        [(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "public, max-age=300")],
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
         OPENAPI_JSON,
     )
 }

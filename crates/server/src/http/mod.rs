@@ -28,7 +28,10 @@ pub struct ApiRoutes {
 
 impl ApiRoutes {
     fn new() -> Self {
-        ApiRoutes { router: Router::new(), mounted: Vec::new() }
+        ApiRoutes {
+            router: Router::new(),
+            mounted: Vec::new(),
+        }
     }
 
     fn add(mut self, method: Method, path: &'static str, route: MethodRouter<AppState>) -> Self {
@@ -63,7 +66,9 @@ pub fn mounted_routes() -> Vec<(Method, &'static str)> {
 pub fn router() -> Router<AppState> {
     api_routes()
         .router
-        .fallback(|req: Request| async move { AppError::RouteNotFound(req.uri().path().to_owned()) })
+        .fallback(
+            |req: Request| async move { AppError::RouteNotFound(req.uri().path().to_owned()) },
+        )
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .layer(axum::middleware::from_fn(etag))
 }
@@ -82,7 +87,9 @@ where
         match Query::<T>::from_request_parts(parts, state).await {
             Ok(Query(v)) => Ok(ApiQuery(v)),
             Err(rejection) => Err(AppError::BadRequest {
-                message: rejection.body_text().replace("Failed to deserialize query string: ", "invalid query: "),
+                message: rejection
+                    .body_text()
+                    .replace("Failed to deserialize query string: ", "invalid query: "),
                 field: None,
             }),
         }
@@ -120,7 +127,9 @@ async fn etag(req: Request, next: Next) -> Response {
     bytes.hash(&mut hasher);
     let tag = format!("W/\"{:016x}\"", hasher.finish());
     if !parts.headers.contains_key(header::CACHE_CONTROL) {
-        parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        parts
+            .headers
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     }
     let matches = if_none_match
         .as_ref()

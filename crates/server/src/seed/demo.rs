@@ -138,7 +138,9 @@ pub async fn seed_demo(pool: &Db, media: &Path) -> Result<DemoOutcome, String> {
     let mut hasher = DefaultHasher::new();
     (DEMO_JSON, manifest_text.as_deref()).hash(&mut hasher);
     let version = format!("{:016x}", hasher.finish());
-    let current = db::get_meta(pool, VERSION_KEY).await.map_err(|e| e.to_string())?;
+    let current = db::get_meta(pool, VERSION_KEY)
+        .await
+        .map_err(|e| e.to_string())?;
     if current.as_deref() == Some(version.as_str()) {
         return Ok(DemoOutcome::UpToDate);
     }
@@ -148,8 +150,12 @@ pub async fn seed_demo(pool: &Db, media: &Path) -> Result<DemoOutcome, String> {
         None => None,
     };
     let mut tx = pool.begin().await.map_err(|e| e.to_string())?;
-    write_demo(&mut tx, &demo, manifest.as_ref()).await.map_err(|e| format!("seeding demo: {e}"))?;
-    db::set_meta(&mut *tx, VERSION_KEY, &version).await.map_err(|e| e.to_string())?;
+    write_demo(&mut tx, &demo, manifest.as_ref())
+        .await
+        .map_err(|e| format!("seeding demo: {e}"))?;
+    db::set_meta(&mut *tx, VERSION_KEY, &version)
+        .await
+        .map_err(|e| e.to_string())?;
     tx.commit().await.map_err(|e| e.to_string())?;
     Ok(DemoOutcome::Seeded {
         courses: demo.courses.len(),
@@ -160,7 +166,9 @@ pub async fn seed_demo(pool: &Db, media: &Path) -> Result<DemoOutcome, String> {
 /// Upserts the categories only (the synthetic generator needs them too).
 pub(crate) async fn write_categories(tx: &mut Transaction<'_, Sqlite>) -> Result<(), String> {
     let demo: Demo = serde_json::from_str(DEMO_JSON).map_err(|e| format!("seed/demo.json: {e}"))?;
-    write_category_rows(tx, &demo.categories).await.map_err(|e| e.to_string())
+    write_category_rows(tx, &demo.categories)
+        .await
+        .map_err(|e| e.to_string())
 }
 
 async fn write_category_rows(
@@ -218,7 +226,12 @@ async fn write_demo(
     }
     let mut video_turn = 0usize;
     for c in &demo.courses {
-        let minutes: i64 = c.chapters.iter().flat_map(|ch| &ch.lessons).map(|l| l.minutes).sum();
+        let minutes: i64 = c
+            .chapters
+            .iter()
+            .flat_map(|ch| &ch.lessons)
+            .map(|l| l.minutes)
+            .sum();
         let lesson_count = c.chapters.iter().map(|ch| ch.lessons.len()).sum::<usize>() as i64;
         sqlx::query(
             "INSERT INTO courses (id, category_id, institution_id, title, subtitle, description, lang, level,
@@ -258,11 +271,17 @@ async fn write_demo(
         .execute(&mut **tx)
         .await?;
         // The syllabus is replaced whole; lessons go with their chapters (ON DELETE CASCADE).
-        sqlx::query("DELETE FROM chapters WHERE course_id = ?").bind(&c.id).execute(&mut **tx).await?;
+        sqlx::query("DELETE FROM chapters WHERE course_id = ?")
+            .bind(&c.id)
+            .execute(&mut **tx)
+            .await?;
         // Video lessons take the demo videos in turn, preferring the course's own language.
         let same_lang: Vec<&ManifestVideo> = videos.iter().filter(|v| v.lang == c.lang).collect();
-        let pool: Vec<&ManifestVideo> =
-            if same_lang.is_empty() { videos.iter().collect() } else { same_lang };
+        let pool: Vec<&ManifestVideo> = if same_lang.is_empty() {
+            videos.iter().collect()
+        } else {
+            same_lang
+        };
         let mut position = 0i64;
         for (ch_pos, ch) in c.chapters.iter().enumerate() {
             sqlx::query("INSERT INTO chapters (course_id, position, title) VALUES (?, ?, ?)")
@@ -297,7 +316,10 @@ async fn write_demo(
     Ok(())
 }
 
-async fn write_video(tx: &mut Transaction<'_, Sqlite>, v: &ManifestVideo) -> Result<(), sqlx::Error> {
+async fn write_video(
+    tx: &mut Transaction<'_, Sqlite>,
+    v: &ManifestVideo,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO videos (id, lang, title, duration_s, poster) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET lang = excluded.lang, title = excluded.title,
@@ -310,8 +332,14 @@ async fn write_video(tx: &mut Transaction<'_, Sqlite>, v: &ManifestVideo) -> Res
     .bind(&v.poster)
     .execute(&mut **tx)
     .await?;
-    sqlx::query("DELETE FROM video_renditions WHERE video_id = ?").bind(&v.id).execute(&mut **tx).await?;
-    sqlx::query("DELETE FROM video_captions WHERE video_id = ?").bind(&v.id).execute(&mut **tx).await?;
+    sqlx::query("DELETE FROM video_renditions WHERE video_id = ?")
+        .bind(&v.id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM video_captions WHERE video_id = ?")
+        .bind(&v.id)
+        .execute(&mut **tx)
+        .await?;
     for r in &v.renditions {
         sqlx::query(
             "INSERT INTO video_renditions (video_id, id, kind, width, height, bitrate_kbps, bytes, path, mime)

@@ -7,18 +7,168 @@ use crate::db::Db;
 
 /// Topics per category id, combined with the shared prefixes and suffixes into titles.
 const TOPICS: &[(&str, &[&str])] = &[
-    ("it", &["Python", "Java", "前端开发", "Vue3", "React", "Linux运维", "网络安全", "数据分析", "MySQL数据库", "Go语言", "软件测试", "人工智能", "C语言", "Excel", "云计算", "大数据", "小程序开发", "鸿蒙开发"]),
-    ("design", &["Photoshop", "PS修图", "平面设计", "UI设计", "室内设计", "CAD制图", "3ds Max", "插画", "短视频剪辑", "Premiere", "C4D", "摄影", "品牌设计", "Figma", "AE特效"]),
-    ("ecommerce", &["电商运营", "淘宝开店", "抖音电商", "直播带货", "拼多多运营", "跨境电商", "亚马逊运营", "新媒体运营", "私域流量", "农村电商", "电商美工", "客服话术", "小红书运营", "TikTok Shop"]),
-    ("exam", &["初级会计职称", "中级会计", "会计实务", "教师资格证", "人力资源管理师", "一级建造师", "二级建造师", "健康管理师", "心理咨询", "消防设施操作员", "计算机二级", "英语四六级", "公务员行测", "经济师", "证券从业"]),
-    ("trades", &["电工证", "低压电工", "焊工", "中式烹调师", "中式面点", "西点烘焙", "美甲", "美容美发", "育婴员", "养老护理员", "无人机驾驶", "茶艺师", "汽车维修", "家电维修", "月嫂", "果树栽培"]),
+    (
+        "it",
+        &[
+            "Python",
+            "Java",
+            "前端开发",
+            "Vue3",
+            "React",
+            "Linux运维",
+            "网络安全",
+            "数据分析",
+            "MySQL数据库",
+            "Go语言",
+            "软件测试",
+            "人工智能",
+            "C语言",
+            "Excel",
+            "云计算",
+            "大数据",
+            "小程序开发",
+            "鸿蒙开发",
+        ],
+    ),
+    (
+        "design",
+        &[
+            "Photoshop",
+            "PS修图",
+            "平面设计",
+            "UI设计",
+            "室内设计",
+            "CAD制图",
+            "3ds Max",
+            "插画",
+            "短视频剪辑",
+            "Premiere",
+            "C4D",
+            "摄影",
+            "品牌设计",
+            "Figma",
+            "AE特效",
+        ],
+    ),
+    (
+        "ecommerce",
+        &[
+            "电商运营",
+            "淘宝开店",
+            "抖音电商",
+            "直播带货",
+            "拼多多运营",
+            "跨境电商",
+            "亚马逊运营",
+            "新媒体运营",
+            "私域流量",
+            "农村电商",
+            "电商美工",
+            "客服话术",
+            "小红书运营",
+            "TikTok Shop",
+        ],
+    ),
+    (
+        "exam",
+        &[
+            "初级会计职称",
+            "中级会计",
+            "会计实务",
+            "教师资格证",
+            "人力资源管理师",
+            "一级建造师",
+            "二级建造师",
+            "健康管理师",
+            "心理咨询",
+            "消防设施操作员",
+            "计算机二级",
+            "英语四六级",
+            "公务员行测",
+            "经济师",
+            "证券从业",
+        ],
+    ),
+    (
+        "trades",
+        &[
+            "电工证",
+            "低压电工",
+            "焊工",
+            "中式烹调师",
+            "中式面点",
+            "西点烘焙",
+            "美甲",
+            "美容美发",
+            "育婴员",
+            "养老护理员",
+            "无人机驾驶",
+            "茶艺师",
+            "汽车维修",
+            "家电维修",
+            "月嫂",
+            "果树栽培",
+        ],
+    ),
 ];
-const PREFIXES: &[&str] = &["零基础学", "", "", "30天精通", "从入门到实战：", "系统班·", "速成：", "", "高薪就业班·", "2026新版"];
-const SUFFIXES: &[&str] = &["入门", "实战", "精讲", "全套教程", "从入门到精通", "核心技能", "考前冲刺", "项目实战", "进阶课", "基础班", "提升班"];
-const CITIES: &[&str] = &["北京", "上海", "广州", "深圳", "杭州", "成都", "武汉", "西安", "郑州", "长沙", "济南", "合肥", "南宁", "昆明", "贵阳", "石家庄", "太原", "兰州"];
-const SCHOOL_WORDS: &[&str] = &["职业培训学校", "技能培训中心", "教育科技", "职业技术学院", "网络学院", "学堂", "培训学院"];
+const PREFIXES: &[&str] = &[
+    "零基础学",
+    "",
+    "",
+    "30天精通",
+    "从入门到实战：",
+    "系统班·",
+    "速成：",
+    "",
+    "高薪就业班·",
+    "2026新版",
+];
+const SUFFIXES: &[&str] = &[
+    "入门",
+    "实战",
+    "精讲",
+    "全套教程",
+    "从入门到精通",
+    "核心技能",
+    "考前冲刺",
+    "项目实战",
+    "进阶课",
+    "基础班",
+    "提升班",
+];
+const CITIES: &[&str] = &[
+    "北京",
+    "上海",
+    "广州",
+    "深圳",
+    "杭州",
+    "成都",
+    "武汉",
+    "西安",
+    "郑州",
+    "长沙",
+    "济南",
+    "合肥",
+    "南宁",
+    "昆明",
+    "贵阳",
+    "石家庄",
+    "太原",
+    "兰州",
+];
+const SCHOOL_WORDS: &[&str] = &[
+    "职业培训学校",
+    "技能培训中心",
+    "教育科技",
+    "职业技术学院",
+    "网络学院",
+    "学堂",
+    "培训学院",
+];
 const LEVELS: &[&str] = &["beginner", "intermediate", "advanced"];
-const PRICES: &[i64] = &[0, 0, 0, 990, 1990, 4900, 9900, 19900, 29900, 49900, 99900, 199900];
+const PRICES: &[i64] = &[
+    0, 0, 0, 990, 1990, 4900, 9900, 19900, 29900, 49900, 99900, 199900,
+];
 
 /// Rows per multi-row INSERT; well under SQLite's 32,766 bound variables.
 const BATCH: usize = 500;
@@ -30,23 +180,41 @@ pub async fn seed_synthetic(db: &Db, n: u64, seed: u64) -> Result<(), String> {
     let mut tx = db.begin().await.map_err(|e| e.to_string())?;
     super::demo::write_categories(&mut tx).await?;
     let err = |e: sqlx::Error| format!("seeding synthetic catalog: {e}");
-    sqlx::query("DELETE FROM courses WHERE id LIKE 'syn-%'").execute(&mut *tx).await.map_err(err)?;
-    sqlx::query("DELETE FROM institutions WHERE id LIKE 'syn-%'").execute(&mut *tx).await.map_err(err)?;
+    sqlx::query("DELETE FROM courses WHERE id LIKE 'syn-%'")
+        .execute(&mut *tx)
+        .await
+        .map_err(err)?;
+    sqlx::query("DELETE FROM institutions WHERE id LIKE 'syn-%'")
+        .execute(&mut *tx)
+        .await
+        .map_err(err)?;
 
     let mut rng = Rng::new(seed);
     let institutions = (n / 400).clamp(8, 5_000);
-    let mut qb = QueryBuilder::<Sqlite>::new("INSERT INTO institutions (id, name, city, verified, description) ");
+    let mut qb = QueryBuilder::<Sqlite>::new(
+        "INSERT INTO institutions (id, name, city, verified, description) ",
+    );
     qb.push_values(0..institutions, |mut b, i| {
         let city = *rng.pick(CITIES);
-        let name = format!("{city}{}{}", ["启航", "博文", "匠心", "新途", "优才", "鼎立", "华研", "明德"][(i % 8) as usize], rng.pick(SCHOOL_WORDS));
-        b.push_bind(format!("syn-inst-{i}")).push_bind(name).push_bind(city).push_bind(rng.below(3) != 0).push_bind("");
+        let name = format!(
+            "{city}{}{}",
+            ["启航", "博文", "匠心", "新途", "优才", "鼎立", "华研", "明德"][(i % 8) as usize],
+            rng.pick(SCHOOL_WORDS)
+        );
+        b.push_bind(format!("syn-inst-{i}"))
+            .push_bind(name)
+            .push_bind(city)
+            .push_bind(rng.below(3) != 0)
+            .push_bind("");
     });
     qb.build().execute(&mut *tx).await.map_err(err)?;
 
     let mut next = 0u64;
     while next < n {
         let end = (next + BATCH as u64).min(n);
-        let courses: Vec<SynCourse> = (next..end).map(|i| SynCourse::make(&mut rng, i, institutions)).collect();
+        let courses: Vec<SynCourse> = (next..end)
+            .map(|i| SynCourse::make(&mut rng, i, institutions))
+            .collect();
         let mut qb = QueryBuilder::<Sqlite>::new(
             "INSERT INTO courses (id, category_id, institution_id, title, subtitle, description, lang, level,
                price_fen, certificate, rating, rating_count, learner_count, duration_minutes, lesson_count, published) ",
@@ -70,25 +238,36 @@ pub async fn seed_synthetic(db: &Db, n: u64, seed: u64) -> Result<(), String> {
                 .push_bind(&c.published);
         });
         qb.build().execute(&mut *tx).await.map_err(err)?;
-        let mut qb = QueryBuilder::<Sqlite>::new("INSERT INTO chapters (course_id, position, title) ");
-        qb.push_values(courses.iter().flat_map(|c| [(c, 0i64), (c, 1i64)]), |mut b, (c, pos)| {
-            let title = if pos == 0 { "基础知识" } else { "实战演练" };
-            b.push_bind(&c.id).push_bind(pos).push_bind(title);
-        });
+        let mut qb =
+            QueryBuilder::<Sqlite>::new("INSERT INTO chapters (course_id, position, title) ");
+        qb.push_values(
+            courses.iter().flat_map(|c| [(c, 0i64), (c, 1i64)]),
+            |mut b, (c, pos)| {
+                let title = if pos == 0 {
+                    "基础知识"
+                } else {
+                    "实战演练"
+                };
+                b.push_bind(&c.id).push_bind(pos).push_bind(title);
+            },
+        );
         qb.build().execute(&mut *tx).await.map_err(err)?;
         let mut qb = QueryBuilder::<Sqlite>::new(
             "INSERT INTO lessons (id, course_id, chapter_position, position, title, kind, duration_s) ",
         );
-        qb.push_values(courses.iter().flat_map(|c| (1..=4i64).map(move |p| (c, p))), |mut b, (c, p)| {
-            let kind = if p % 2 == 1 { "video" } else { "article" };
-            b.push_bind(format!("{}-{p}", c.id))
-                .push_bind(&c.id)
-                .push_bind((p - 1) / 2)
-                .push_bind(p)
-                .push_bind(format!("{}（第{p}讲）", c.topic))
-                .push_bind(kind)
-                .push_bind(c.minutes * 15);
-        });
+        qb.push_values(
+            courses.iter().flat_map(|c| (1..=4i64).map(move |p| (c, p))),
+            |mut b, (c, p)| {
+                let kind = if p % 2 == 1 { "video" } else { "article" };
+                b.push_bind(format!("{}-{p}", c.id))
+                    .push_bind(&c.id)
+                    .push_bind((p - 1) / 2)
+                    .push_bind(p)
+                    .push_bind(format!("{}（第{p}讲）", c.topic))
+                    .push_bind(kind)
+                    .push_bind(c.minutes * 15);
+            },
+        );
         qb.build().execute(&mut *tx).await.map_err(err)?;
         next = end;
     }
@@ -127,16 +306,23 @@ impl SynCourse {
             institution: format!("syn-inst-{}", rng.below(institutions)),
             topic,
             subtitle: format!("{topic}核心知识与实操练习"),
-            description: format!("本课程系统讲解{topic}的核心知识，配合案例与练习，帮助学员掌握岗位所需技能。"),
+            description: format!(
+                "本课程系统讲解{topic}的核心知识，配合案例与练习，帮助学员掌握岗位所需技能。"
+            ),
             title,
-            level: *rng.pick(LEVELS),
+            level: LEVELS[rng.below(LEVELS.len() as u64) as usize],
             price_fen: *rng.pick(PRICES),
             certificate: rng.below(2) == 0,
             rating: (35.0 + rng.below(15) as f64) / 10.0,
             rating_count: learner_count / (5 + rng.below(20) as i64),
             learner_count,
             minutes: 30 + rng.below(900) as i64,
-            published: format!("20{:02}-{:02}-{:02}", 23 + rng.below(4), 1 + rng.below(12), 1 + rng.below(28)),
+            published: format!(
+                "20{:02}-{:02}-{:02}",
+                23 + rng.below(4),
+                1 + rng.below(12),
+                1 + rng.below(28)
+            ),
         }
     }
 }

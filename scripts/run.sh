@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# README command (a): set up, build the app in release, start the reference server on SQLite with
+# the demo catalog, and print its URL. Options: --addr HOST:PORT, --database-url URL (or env JIETI_*).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$ROOT"
+bash scripts/setup.sh
+bash scripts/build-app.sh
+say "building the server"
+cargo build --profile server -p jieti-server
+exec "$CARGO_TARGET_DIR/server/jieti-server" serve --dist dist --media media "$@"

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# README command (b): set up, then run every test — formatting and lints, the native cargo tests
+# (API types, server over real SQLite files), the wasm-bindgen tests in headless Chromium, the
+# release build with its size budget, and the Playwright e2e suite against the real server.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$ROOT"
+bash scripts/setup.sh
+
+passed=0; failed=0; failures=()
+step() {
+  local name="$1"; shift
+  say "$name"
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$name"); fi
+}
+
+step "format (cargo fmt --check)" cargo fmt --all -- --check
+step "lints (cargo clippy, native crates)" cargo clippy -p jieti-api -p jieti-server --all-targets -- -D warnings
+step "lints (cargo clippy, the wasm app)" cargo clippy -p jieti --target wasm32-unknown-unknown --all-targets -- -D warnings
+step "native tests (cargo test)" cargo test -p jieti-api -p jieti-server
+step "wasm tests in headless Chromium (wasm-bindgen-test)" \
+  env CHROMEDRIVER=/usr/bin/chromedriver cargo test -p jieti --target wasm32-unknown-unknown
+step "release build of the app" bash scripts/build-app.sh
+step "size budget" bash scripts/budget.sh
+step "server binary for e2e" cargo build -p jieti-server
+step "end-to-end tests (Playwright + Chromium)" \
+  env JIETI_SERVER_BIN="$CARGO_TARGET_DIR/debug/jieti-server" npm --prefix e2e test
+
+echo
+for f in "${failures[@]}"; do echo "failed: $f"; done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

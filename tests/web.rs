@@ -1,0 +1,153 @@
+//! Client logic that needs a real browser, run by wasm-bindgen-test in headless Chromium.
+
+#![cfg(target_arch = "wasm32")]
+
+use jieti::api::{self, ApiError};
+use jieti::components::{ErrorView, Header};
+use jieti::i18n::{self, Locale, LOCALE_KEY};
+use jieti::state::{provide_i18n, storage, use_i18n};
+use leptos::prelude::*;
+use leptos_router::components::Router;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Lets queued effects and fetches run.
+async fn settle() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20);
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+fn container() -> web_sys::HtmlElement {
+    let doc = document();
+    let div = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&div).unwrap();
+    div.unchecked_into()
+}
+
+#[wasm_bindgen_test]
+fn storage_round_trips_and_removes() {
+    assert!(storage::set("jieti.test", "值"));
+    assert_eq!(storage::get("jieti.test").as_deref(), Some("值"));
+    storage::remove("jieti.test");
+    assert_eq!(storage::get("jieti.test"), None);
+}
+
+#[wasm_bindgen_test]
+fn the_saved_locale_wins_and_garbage_is_ignored() {
+    storage::set(LOCALE_KEY, "zh-Hant");
+    assert_eq!(i18n::stored_locale(), Locale::ZhHant);
+    storage::set(LOCALE_KEY, "klingon");
+    // Falls back to the browser's languages, then zh-Hans: never a locale we have no strings for.
+    assert!(Locale::ALL.contains(&i18n::stored_locale()));
+    storage::remove(LOCALE_KEY);
+}
+
+#[wasm_bindgen_test]
+fn api_base_comes_from_the_meta_tag() {
+    let doc = document();
+    let meta = doc.create_element("meta").unwrap();
+    meta.set_attribute("name", "jieti-api-base").unwrap();
+    meta.set_attribute("content", "https://api.example.edu/")
+        .unwrap();
+    doc.head().unwrap().append_child(&meta).unwrap();
+    assert_eq!(api::api_base(), "https://api.example.edu/api/v1");
+    meta.set_attribute("content", "").unwrap();
+    assert_eq!(api::api_base(), "/api/v1");
+    meta.remove();
+}
+
+#[wasm_bindgen_test]
+async fn http_errors_and_network_failures_are_told_apart() {
+    // The test runner's own server has no API: a real 404 that is not the JSON error body.
+    let err = api::get_json::<jieti_api::Health>("/health")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ApiError::Status {
+                status: 404,
+                code: None,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(!err.is_transient());
+
+    let doc = document();
+    let meta = doc.create_element("meta").unwrap();
+    meta.set_attribute("name", "jieti-api-base").unwrap();
+    // Nothing listens on the discard port: the fetch itself fails.
+    meta.set_attribute("content", "http://127.0.0.1:9").unwrap();
+    doc.head().unwrap().append_child(&meta).unwrap();
+    let err = api::get_json::<jieti_api::Health>("/health")
+        .await
+        .unwrap_err();
+    meta.remove();
+    assert!(matches!(err, ApiError::Network(_)), "{err:?}");
+    assert!(err.is_transient());
+}
+
+#[wasm_bindgen_test]
+async fn error_view_explains_and_retries() {
+    storage::set(LOCALE_KEY, "zh-Hans");
+    let el = container();
+    let retries = RwSignal::new(0);
+    let handle = leptos::mount::mount_to(el.clone(), move || {
+        provide_i18n();
+        view! { <ErrorView error=ApiError::Network("offline".into()) on_retry=Callback::new(move |_| retries.update(|n| *n += 1))/> }
+    });
+    settle().await;
+    let text = el.text_content().unwrap_or_default();
+    assert!(text.contains("加载失败") && text.contains("网络"), "{text}");
+    let button: web_sys::HtmlElement = el
+        .query_selector("button")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    button.click();
+    button.click();
+    assert_eq!(retries.get_untracked(), 2);
+    drop(handle);
+    storage::remove(LOCALE_KEY);
+}
+
+#[wasm_bindgen_test]
+async fn switching_the_locale_rewrites_the_header_and_persists() {
+    storage::set(LOCALE_KEY, "zh-Hans");
+    let el = container();
+    let i18n_out = RwSignal::new(None);
+    let handle = leptos::mount::mount_to(el.clone(), move || {
+        provide_i18n();
+        i18n_out.set(Some(use_i18n()));
+        view! { <Router><Header/></Router> }
+    });
+    settle().await;
+    assert!(el.text_content().unwrap_or_default().contains("学习中心"));
+    let i18n = i18n_out.get_untracked().unwrap();
+    i18n.set(Locale::En);
+    settle().await;
+    let text = el.text_content().unwrap_or_default();
+    assert!(
+        text.contains("My learning") && !text.contains("学习中心"),
+        "{text}"
+    );
+    assert_eq!(
+        document()
+            .document_element()
+            .unwrap()
+            .get_attribute("lang")
+            .as_deref(),
+        Some("en")
+    );
+    assert_eq!(storage::get(LOCALE_KEY).as_deref(), Some("en"));
+    drop(handle);
+    storage::remove(LOCALE_KEY);
+}
