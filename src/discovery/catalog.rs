@@ -37,6 +37,7 @@ pub fn CatalogPage() -> impl IntoView {
             category: category.get(),
             page: Some(page.get()),
             per_page: Some(PER_PAGE),
+            ..Default::default()
         };
         async move { get_courses(&q).await }
     });

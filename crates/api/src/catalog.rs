@@ -107,6 +107,9 @@ pub struct CourseSummary {
     pub cover_url: Option<String>,
     /// Publication date, `YYYY-MM-DD`.
     pub published: String,
+    /// Character ranges `[start, end)` of the title that matched the search query.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub highlights: Vec<[u32; 2]>,
 }
 
 impl CourseSummary {
@@ -116,12 +119,73 @@ impl CourseSummary {
     }
 }
 
-/// Query of `GET /api/v1/courses`.
+/// How search results are ordered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    /// Best match first (the default with a query; without one, most popular).
+    #[default]
+    Relevance,
+    /// Most learners first.
+    Popular,
+    /// Highest rated first.
+    Rating,
+    /// Most recently published first.
+    Newest,
+}
+
+impl Sort {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Relevance => "relevance",
+            Sort::Popular => "popular",
+            Sort::Rating => "rating",
+            Sort::Newest => "newest",
+        }
+    }
+
+    /// Parses the wire name.
+    pub fn parse(s: &str) -> Option<Sort> {
+        [Sort::Relevance, Sort::Popular, Sort::Rating, Sort::Newest]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+    }
+}
+
+/// Query of `GET /api/v1/courses`: search, filters, order and paging. Every field is optional.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct CourseQuery {
+    /// Search text: Chinese characters, pinyin, initials or Latin words (at most 64 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
     /// Only courses in this category.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
+    /// `beginner`, `intermediate` or `advanced`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
+    /// `free`, `paid`, or a yuan range `LOW-HIGH` / `LOW-` (e.g. `100-500`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<String>,
+    /// Total length: `short` (< 2 h), `medium` (2–10 h) or `long` (> 10 h).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<String>,
+    /// Lowest average rating, 0–5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_rating: Option<String>,
+    /// `true`: only courses that award a certificate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<String>,
+    /// Only this institution's courses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub institution: Option<String>,
+    /// Teaching language (`zh-Hans`, `en`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+    /// Order of results.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<String>,
     /// Page number, from 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
@@ -134,8 +198,22 @@ impl CourseQuery {
     /// The query string for these parameters (without `?`), keys in a stable order.
     pub fn to_query_string(&self) -> String {
         let mut parts = Vec::new();
-        if let Some(c) = &self.category {
-            parts.push(format!("category={}", encode_component(c)));
+        let text = [
+            ("q", &self.q),
+            ("category", &self.category),
+            ("level", &self.level),
+            ("price", &self.price),
+            ("duration", &self.duration),
+            ("min_rating", &self.min_rating),
+            ("certificate", &self.certificate),
+            ("institution", &self.institution),
+            ("lang", &self.lang),
+            ("sort", &self.sort),
+        ];
+        for (key, value) in text {
+            if let Some(v) = value {
+                parts.push(format!("{key}={}", encode_component(v)));
+            }
         }
         if let Some(p) = self.page {
             parts.push(format!("page={p}"));
@@ -144,6 +222,68 @@ impl CourseQuery {
             parts.push(format!("per_page={p}"));
         }
         parts.join("&")
+    }
+}
+
+/// How many results one value of a filter would give, the other active filters applied.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FacetValue {
+    /// The filter value to send (e.g. `it`, `free`, `4.5`).
+    pub value: String,
+    /// A display label when the value is an id (institutions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Matching courses.
+    pub count: u64,
+}
+
+/// Facet counts for each filter, each computed with all the other active filters.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Facets {
+    /// By category id.
+    pub category: Vec<FacetValue>,
+    /// By level.
+    pub level: Vec<FacetValue>,
+    /// `free`, `paid` and the yuan ranges `0-100`, `100-500`, `500-`.
+    pub price: Vec<FacetValue>,
+    /// `short`, `medium`, `long`.
+    pub duration: Vec<FacetValue>,
+    /// Lowest ratings `4.5`, `4`, `3.5`.
+    pub min_rating: Vec<FacetValue>,
+    /// `true`: courses with a certificate.
+    pub certificate: Vec<FacetValue>,
+    /// The ten institutions with most matches.
+    pub institution: Vec<FacetValue>,
+    /// By teaching language.
+    pub lang: Vec<FacetValue>,
+}
+
+/// `GET /api/v1/courses`: one page of matching courses, the total, and facet counts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CourseSearch {
+    /// The courses on this page.
+    pub items: Vec<CourseSummary>,
+    /// How many courses match.
+    pub total: u64,
+    /// This page's number, from 1.
+    pub page: u32,
+    /// The page size used.
+    pub per_page: u32,
+    /// The order used.
+    pub sort: Sort,
+    /// Counts per filter value.
+    pub facets: Facets,
+}
+
+impl CourseSearch {
+    /// Number of pages the results span (at least 1).
+    pub fn page_count(&self) -> u32 {
+        self.total.div_ceil(u64::from(self.per_page.max(1))).max(1) as u32
+    }
+
+    /// Whether a page follows this one.
+    pub fn has_next(&self) -> bool {
+        u64::from(self.page) * u64::from(self.per_page) < self.total
     }
 }
 
@@ -170,12 +310,18 @@ mod tests {
         let q = CourseQuery {
             category: Some("电商 & co".into()),
             page: Some(2),
-            per_page: None,
+            ..Default::default()
         };
         assert_eq!(
             q.to_query_string(),
             "category=%E7%94%B5%E5%95%86%20%26%20co&page=2"
         );
+        let q = CourseQuery {
+            q: Some("ds".into()),
+            sort: Some("rating".into()),
+            ..Default::default()
+        };
+        assert_eq!(q.to_query_string(), "q=ds&sort=rating");
         assert_eq!(CourseQuery::default().to_query_string(), "");
     }
 
@@ -203,9 +349,11 @@ mod tests {
             certificate: false,
             cover_url: None,
             published: "2026-01-02".into(),
+            highlights: vec![],
         };
         let v = serde_json::to_value(&c).unwrap();
         assert!(v.get("list_price_fen").is_none() && v.get("cover_url").is_none());
+        assert!(v.get("highlights").is_none());
         assert_eq!(v["level"], "beginner");
         assert!(c.is_free());
         let back: CourseSummary = serde_json::from_value(v).unwrap();

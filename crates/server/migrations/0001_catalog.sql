@@ -27,7 +27,9 @@ CREATE TABLE institutions (
 ) STRICT;
 
 CREATE TABLE courses (
-    id               TEXT PRIMARY KEY,
+    -- Stable integer key: the search index's rowid (a TEXT primary key's implicit rowid may change on VACUUM).
+    doc              INTEGER PRIMARY KEY,
+    id               TEXT NOT NULL UNIQUE,
     category_id      TEXT NOT NULL REFERENCES categories (id),
     institution_id   TEXT NOT NULL REFERENCES institutions (id),
     title            TEXT NOT NULL,

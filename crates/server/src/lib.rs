@@ -3,6 +3,7 @@
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod search;
 pub mod seed;
 pub mod web;
 

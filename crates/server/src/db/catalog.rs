@@ -1,7 +1,7 @@
 //! Catalog queries: categories and course listings.
 
 use jieti_api::{Category, CourseSummary, InstitutionSummary, Level, LocalizedText};
-use sqlx::{FromRow, QueryBuilder, Sqlite};
+use sqlx::FromRow;
 
 use super::Db;
 
@@ -48,24 +48,18 @@ pub async fn category_exists(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
     Ok(found.is_some())
 }
 
-/// Filters of a course listing.
-#[derive(Clone, Debug, Default)]
-pub struct CourseFilter {
-    /// Only this category.
-    pub category: Option<String>,
+/// Whether an institution with this id exists.
+pub async fn institution_exists(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM institutions WHERE id = ?")
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    Ok(found.is_some())
 }
 
-impl CourseFilter {
-    fn push_where(&self, qb: &mut QueryBuilder<'_, Sqlite>) {
-        if let Some(category) = &self.category {
-            qb.push(" WHERE c.category_id = ")
-                .push_bind(category.clone());
-        }
-    }
-}
-
+/// A course row joined with its institution, as listings select it.
 #[derive(FromRow)]
-struct CourseRow {
+pub(crate) struct CourseRow {
     id: String,
     title: String,
     subtitle: String,
@@ -116,38 +110,9 @@ impl From<CourseRow> for CourseSummary {
             certificate: r.certificate,
             cover_url: r.cover_url,
             published: r.published,
+            highlights: Vec::new(),
         }
     }
-}
-
-/// One page of courses, most popular first, and the total matching the filter.
-pub async fn list_courses(
-    db: &Db,
-    filter: &CourseFilter,
-    limit: u32,
-    offset: u64,
-) -> Result<(Vec<CourseSummary>, u64), sqlx::Error> {
-    let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM courses c");
-    filter.push_where(&mut count);
-    let total: i64 = count.build_query_scalar().fetch_one(db).await?;
-
-    let mut qb = QueryBuilder::<Sqlite>::new(
-        "SELECT c.id, c.title, c.subtitle, c.category_id, c.institution_id,
-                i.name AS institution_name, i.verified AS institution_verified,
-                c.level, c.lang, c.price_fen, c.list_price_fen, c.duration_minutes, c.lesson_count,
-                c.rating, c.rating_count, c.learner_count, c.certificate, c.cover_url, c.published
-         FROM courses c JOIN institutions i ON i.id = c.institution_id",
-    );
-    filter.push_where(&mut qb);
-    qb.push(" ORDER BY c.learner_count DESC, c.id LIMIT ")
-        .push_bind(i64::from(limit))
-        .push(" OFFSET ")
-        .push_bind(i64::try_from(offset).unwrap_or(i64::MAX));
-    let rows: Vec<CourseRow> = qb.build_query_as().fetch_all(db).await?;
-    Ok((
-        rows.into_iter().map(Into::into).collect(),
-        total.max(0) as u64,
-    ))
 }
 
 /// Number of courses in the catalog.

@@ -3,11 +3,13 @@
 use axum::extract::State;
 use axum::response::Response;
 use axum::Json;
-use jieti_api::{CategoryList, CourseQuery, Page, DEFAULT_PER_PAGE, MAX_PER_PAGE};
+use jieti_api::{CategoryList, CourseSearch, Level, Sort, DEFAULT_PER_PAGE, MAX_PER_PAGE};
 
 use super::{public_cache, ApiQuery, ApiRoutes};
-use crate::db::catalog::{self as q, CourseFilter};
+use crate::db::catalog as q;
+use crate::db::search::{self as search_db, DurationBucket, PriceFilter, SearchFilter};
 use crate::error::{AppError, AppResult};
+use crate::search::{self, MAX_QUERY_CHARS};
 use crate::AppState;
 
 /// Deepest page served; deeper offsets would scan for nothing a person reads.
@@ -22,40 +24,184 @@ async fn categories(State(state): State<AppState>) -> AppResult<Response> {
     Ok(public_cache(Json(CategoryList { items })))
 }
 
-async fn courses(
-    State(state): State<AppState>,
-    ApiQuery(query): ApiQuery<CourseQuery>,
-) -> AppResult<Response> {
-    let page = query.page.unwrap_or(1);
-    if !(1..=MAX_PAGE).contains(&page) {
-        return Err(AppError::bad_field(
-            "page",
-            format!("page must be between 1 and {MAX_PAGE}"),
-        ));
+/// The raw query of `GET /courses`: strings, so each bad value gets an error naming its field.
+#[derive(serde::Deserialize)]
+struct RawCourseQuery {
+    q: Option<String>,
+    category: Option<String>,
+    level: Option<String>,
+    price: Option<String>,
+    duration: Option<String>,
+    min_rating: Option<String>,
+    certificate: Option<String>,
+    institution: Option<String>,
+    lang: Option<String>,
+    sort: Option<String>,
+    page: Option<String>,
+    per_page: Option<String>,
+}
+
+/// A present, non-blank parameter.
+fn given(v: Option<String>) -> Option<String> {
+    v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+fn whole(field: &str, v: Option<String>, default: u32, max: u32) -> AppResult<u32> {
+    let Some(v) = given(v) else {
+        return Ok(default);
+    };
+    match v.parse::<u32>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err(AppError::bad_field(
+            field,
+            format!("{field} must be a whole number from 1 to {max}"),
+        )),
     }
-    let per_page = query.per_page.unwrap_or(DEFAULT_PER_PAGE);
-    if !(1..=MAX_PER_PAGE).contains(&per_page) {
-        return Err(AppError::bad_field(
-            "per_page",
-            format!("per_page must be between 1 and {MAX_PER_PAGE}"),
-        ));
+}
+
+fn yuan(field: &str, s: &str) -> AppResult<u32> {
+    s.parse::<u32>()
+        .ok()
+        .filter(|y| *y <= 1_000_000)
+        .map(|y| y * 100)
+        .ok_or_else(|| {
+            AppError::bad_field(
+                field,
+                "price must be free, paid, or a yuan range like 100-500 or 500-",
+            )
+        })
+}
+
+fn parse_price(v: &str) -> AppResult<PriceFilter> {
+    match v {
+        "free" => Ok(PriceFilter::Free),
+        "paid" => Ok(PriceFilter::Paid),
+        range => {
+            let (lo, hi) = range.split_once('-').ok_or_else(|| {
+                AppError::bad_field(
+                    "price",
+                    "price must be free, paid, or a yuan range like 100-500 or 500-",
+                )
+            })?;
+            let min = yuan("price", lo)?;
+            let max = if hi.is_empty() {
+                None
+            } else {
+                Some(yuan("price", hi)?)
+            };
+            if max.is_some_and(|m| m < min) {
+                return Err(AppError::bad_field(
+                    "price",
+                    "the price range's upper bound is below its lower bound",
+                ));
+            }
+            Ok(PriceFilter::Range { min, max })
+        }
     }
-    let category = query.category.filter(|c| !c.is_empty());
-    if let Some(c) = &category {
-        if !q::category_exists(&state.db, c).await? {
+}
+
+async fn parse_filter(
+    state: &AppState,
+    raw: RawCourseQuery,
+) -> AppResult<(SearchFilter, Sort, u32, u32)> {
+    let mut f = SearchFilter::default();
+    if let Some(q) = given(raw.q) {
+        if q.chars().count() > MAX_QUERY_CHARS {
+            return Err(AppError::bad_field(
+                "q",
+                format!("the search text is longer than {MAX_QUERY_CHARS} characters"),
+            ));
+        }
+        f.q = search::parse_query(&q);
+    }
+    if let Some(c) = given(raw.category) {
+        if !q::category_exists(&state.db, &c).await? {
             return Err(AppError::bad_field(
                 "category",
                 format!("unknown category {c:?}"),
             ));
         }
+        f.category = Some(c);
     }
-    let filter = CourseFilter { category };
+    if let Some(l) = given(raw.level) {
+        f.level = Some(Level::parse(&l).ok_or_else(|| {
+            AppError::bad_field("level", "level must be beginner, intermediate or advanced")
+        })?);
+    }
+    if let Some(p) = given(raw.price) {
+        f.price = Some(parse_price(&p)?);
+    }
+    if let Some(d) = given(raw.duration) {
+        f.duration = Some(DurationBucket::parse(&d).ok_or_else(|| {
+            AppError::bad_field("duration", "duration must be short, medium or long")
+        })?);
+    }
+    if let Some(r) = given(raw.min_rating) {
+        let r: f32 = r
+            .parse()
+            .ok()
+            .filter(|r: &f32| (0.0..=5.0).contains(r))
+            .ok_or_else(|| {
+                AppError::bad_field("min_rating", "min_rating must be a number from 0 to 5")
+            })?;
+        f.min_rating = Some(r);
+    }
+    if let Some(c) = given(raw.certificate) {
+        f.certificate = match c.as_str() {
+            "true" => true,
+            "false" => false,
+            _ => {
+                return Err(AppError::bad_field(
+                    "certificate",
+                    "certificate must be true or false",
+                ))
+            }
+        };
+    }
+    if let Some(i) = given(raw.institution) {
+        if !q::institution_exists(&state.db, &i).await? {
+            return Err(AppError::bad_field(
+                "institution",
+                format!("unknown institution {i:?}"),
+            ));
+        }
+        f.institution = Some(i);
+    }
+    if let Some(l) = given(raw.lang) {
+        let ok = l.len() <= 16 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if !ok {
+            return Err(AppError::bad_field(
+                "lang",
+                "lang must be a language tag like zh-Hans or en",
+            ));
+        }
+        f.lang = Some(l);
+    }
+    let sort = match given(raw.sort) {
+        Some(s) => Sort::parse(&s).ok_or_else(|| {
+            AppError::bad_field("sort", "sort must be relevance, popular, rating or newest")
+        })?,
+        None => Sort::Relevance,
+    };
+    let page = whole("page", raw.page, 1, MAX_PAGE)?;
+    let per_page = whole("per_page", raw.per_page, DEFAULT_PER_PAGE, MAX_PER_PAGE)?;
+    Ok((f, sort, page, per_page))
+}
+
+async fn courses(
+    State(state): State<AppState>,
+    ApiQuery(raw): ApiQuery<RawCourseQuery>,
+) -> AppResult<Response> {
+    let (filter, sort, page, per_page) = parse_filter(&state, raw).await?;
     let offset = u64::from(page - 1) * u64::from(per_page);
-    let (items, total) = q::list_courses(&state.db, &filter, per_page, offset).await?;
-    Ok(public_cache(Json(Page {
-        items,
-        total,
+    let result = search_db::search(&state.db, &filter, sort, per_page, offset).await?;
+    let facets = search_db::facets(&state.db, &filter).await?;
+    Ok(public_cache(Json(CourseSearch {
+        items: result.items,
+        total: result.total,
         page,
         per_page,
+        sort: result.sort,
+        facets,
     })))
 }

@@ -217,7 +217,7 @@ pub async fn seed_synthetic(db: &Db, n: u64, seed: u64) -> Result<(), String> {
             .collect();
         let mut qb = QueryBuilder::<Sqlite>::new(
             "INSERT INTO courses (id, category_id, institution_id, title, subtitle, description, lang, level,
-               price_fen, certificate, rating, rating_count, learner_count, duration_minutes, lesson_count, published) ",
+               price_fen, certificate, rating, rating_count, learner_count, duration_minutes, lesson_count, published, tags) ",
         );
         qb.push_values(&courses, |mut b, c| {
             b.push_bind(&c.id)
@@ -235,7 +235,8 @@ pub async fn seed_synthetic(db: &Db, n: u64, seed: u64) -> Result<(), String> {
                 .push_bind(c.learner_count)
                 .push_bind(c.minutes)
                 .push_bind(4i64)
-                .push_bind(&c.published);
+                .push_bind(&c.published)
+                .push_bind(&c.tags);
         });
         qb.build().execute(&mut *tx).await.map_err(err)?;
         let mut qb =
@@ -269,6 +270,10 @@ pub async fn seed_synthetic(db: &Db, n: u64, seed: u64) -> Result<(), String> {
             },
         );
         qb.build().execute(&mut *tx).await.map_err(err)?;
+        let ids: Vec<String> = courses.iter().map(|c| c.id.clone()).collect();
+        crate::db::search::reindex(&mut tx, &ids)
+            .await
+            .map_err(err)?;
         next = end;
     }
     tx.commit().await.map_err(err)?;
@@ -291,6 +296,7 @@ struct SynCourse {
     learner_count: i64,
     minutes: i64,
     published: String,
+    tags: String,
 }
 
 impl SynCourse {
@@ -317,6 +323,7 @@ impl SynCourse {
             rating_count: learner_count / (5 + rng.below(20) as i64),
             learner_count,
             minutes: 30 + rng.below(900) as i64,
+            tags: format!("[\"{topic}\"]"),
             published: format!(
                 "20{:02}-{:02}-{:02}",
                 23 + rng.below(4),
