@@ -8,4 +8,5 @@ bash scripts/setup.sh
 bash scripts/build-app.sh
 say "building the server"
 cargo build --profile server -p jieti-server
-exec "$CARGO_TARGET_DIR/server/jieti-server" serve --dist dist --media media "$@"
+# dist/ and media/ are the defaults (run from the repo root); flags and JIETI_* variables override them.
+exec "$CARGO_TARGET_DIR/server/jieti-server" serve "$@"

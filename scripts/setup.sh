@@ -11,18 +11,30 @@ if [ "$pinned" != "$WASM_BINDGEN_VERSION" ]; then
   exit 1
 fi
 
+for tool in cargo rustup; do
+  command -v "$tool" >/dev/null || { echo "setup: $tool is missing: install Rust with rustup first" >&2; exit 1; }
+done
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "setup: not root and no sudo: run as root or install sudo" >&2; exit 1; }
+  SUDO="sudo"
+fi
+
 # Debian packages: the browser and its driver for tests, brotli for precompression and the budget,
 # ffmpeg + espeak-ng + CJK fonts to make the demo lesson videos and captions.
 apt_packages=(chromium chromium-driver brotli ffmpeg espeak-ng fonts-noto-cjk)
+# Build and script tools, from Debian only when the machine has none of its own.
+command -v cc >/dev/null || apt_packages+=(build-essential pkg-config)
+command -v python3 >/dev/null || apt_packages+=(python3)
+command -v npm >/dev/null || apt_packages+=(nodejs npm)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing Debian packages: ${missing[*]} (about a minute)"
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then

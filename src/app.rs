@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::path;
+use wasm_bindgen::JsCast;
 
 use crate::components::Header;
 use crate::state::{provide_i18n, use_i18n, use_title};
@@ -86,9 +87,21 @@ pub fn App() -> impl IntoView {
 }
 
 /// The header, except inside embeds, which show only the player.
+///
+/// Also moves focus to the main content after each navigation, so keyboard and screen-reader
+/// users land on the new page instead of on a link that no longer exists.
 #[component]
 fn Chrome() -> impl IntoView {
     let location = use_location();
+    Effect::new(move |previous: Option<(String, String)>| {
+        let now = (location.pathname.get(), location.search.get());
+        if previous.is_some_and(|p| p != now) {
+            if let Some(main) = document().get_element_by_id("main") {
+                let _ = main.unchecked_into::<web_sys::HtmlElement>().focus();
+            }
+        }
+        now
+    });
     move || (!location.pathname.get().starts_with("/embed/")).then(Header)
 }
 

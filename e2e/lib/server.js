@@ -20,8 +20,14 @@ export async function startServer() {
     '--media', join(ROOT, 'media'),
   ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'warn' } });
   let log = '';
+  const exited = () => child.exitCode !== null || child.signalCode !== null;
+  const cleanup = () => {
+    if (!exited()) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  };
   const url = await new Promise((ok, fail) => {
     const timer = setTimeout(() => fail(new Error(`server did not start in 60 s:\n${log}`)), 60_000);
+    child.on('error', (err) => { clearTimeout(timer); fail(err); });
     const onData = (chunk) => {
       log += chunk;
       const m = log.match(/running at (http:\/\/[^\s/]+)\//);
@@ -29,15 +35,21 @@ export async function startServer() {
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', (c) => { log += c; });
-    child.on('exit', (code) => { clearTimeout(timer); fail(new Error(`server exited with ${code}:\n${log}`)); });
-  });
+    child.on('exit', (code, signal) => { clearTimeout(timer); fail(new Error(`server exited (${code ?? signal}):\n${log}`)); });
+  }).catch((err) => { cleanup(); throw err; });
   return {
     url,
     log: () => log,
     async stop() {
-      child.kill('SIGTERM');
-      await new Promise((ok) => (child.exitCode !== null ? ok() : child.on('exit', ok)));
-      rmSync(dir, { recursive: true, force: true });
+      if (!exited()) {
+        const gone = new Promise((ok) => child.once('exit', ok));
+        child.kill('SIGTERM');
+        // A server that does not stop in 10 s is killed: a test run never hangs on it.
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await gone;
+        clearTimeout(timer);
+      }
+      cleanup();
     },
   };
 }

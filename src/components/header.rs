@@ -20,7 +20,7 @@ pub fn Header() -> impl IntoView {
     // One closure type for every nav link's aria-current.
     let current = move |path: String| move || (location.pathname.get() == path).then_some("page");
     view! {
-        <a class="skip-link" href="#main">{i18n.text(|t| t.skip_to_content)}</a>
+        <a class="skip-link" href="#main" rel="external">{i18n.text(|t| t.skip_to_content)}</a>
         <header class="site-header">
             <div class="site-header__inner">
                 <a href=href::home() class="brand">

@@ -1,5 +1,6 @@
 //! The states every data view has besides "loaded": loading, failed, empty, not built yet.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use stylers_macro::style;
 
@@ -87,9 +88,16 @@ pub fn ErrorView(
                     }
                 }}
             </p>
-            <button type="button" class="button" on:click=move |_| on_retry.run(())>
-                {i18n.text(|t| t.retry)}
-            </button>
+            {if transient {
+                Either::Left(view! {
+                    <button type="button" class="button" on:click=move |_| on_retry.run(())>
+                        {i18n.text(|t| t.retry)}
+                    </button>
+                })
+            } else {
+                // Retrying a request the server refused as bad cannot help; going back can.
+                Either::Right(view! { <a href=href::home() class="button">{i18n.text(|t| t.back_to_catalog)}</a> })
+            }}
         </section>
     }
 }

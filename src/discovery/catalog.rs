@@ -55,6 +55,13 @@ pub fn CatalogPage() -> impl IntoView {
                 // Without categories the list below still works; its error view offers the retry.
                 _ => Either::Right(view! { <div class="skeleton-chips"></div> }),
             }}
+            // One live region for the whole page life, so screen readers announce each new count.
+            <p class="results-count" aria-live="polite">
+                {move || match courses.get() {
+                    Some(Ok(page)) if !page.items.is_empty() => i18n::course_total(i18n.locale(), page.total),
+                    _ => String::new(),
+                }}
+            </p>
             {move || match courses.get() {
                 None => view! { <CourseListSkeleton/> }.into_any(),
                 Some(Ok(page)) => view! { <CourseResults page=page category=category loading=courses/> }.into_any(),
@@ -139,11 +146,6 @@ fn CourseResults(
     loading: Fetch<Page<CourseSummary>>,
 ) -> impl IntoView {
     let cls = style! {
-        .results-meta {
-            color: var(--text-3);
-            font-size: var(--text-s);
-            margin-bottom: var(--space-3);
-        }
         .results {
             transition: opacity 0.2s;
         }
@@ -167,7 +169,6 @@ fn CourseResults(
         }
     };
     let i18n = use_i18n();
-    let total = page.total;
     let (number, pages, has_next) = (page.page, page.page_count(), page.has_next());
     let link = move |n: u32| href::catalog(category.get_untracked().as_deref(), n);
     if page.items.is_empty() {
@@ -176,7 +177,6 @@ fn CourseResults(
     }
     view! { class = cls,
         <div class="results" aria-busy=move || loading.loading().to_string()>
-            <p class="results-meta" aria-live="polite">{move || i18n::course_total(i18n.locale(), total)}</p>
             <ul class="course-list">
                 {page.items.into_iter().map(|course| view! { <CourseCard course=course/> }).collect_view()}
             </ul>

@@ -206,7 +206,7 @@ pub fn CourseCard(
         };
         view! { class = cls,
             <div class="body">
-                <h3 class="title clamp-2"><a href=href.clone()>{c.title.clone()}</a></h3>
+                <h3 class="title clamp-2"><a href=href.clone() lang=lang.clone()>{c.title.clone()}</a></h3>
                 <p class="org"><span>{c.institution.name.clone()}</span>{verified}</p>
                 <p class="meta">
                     {rating}
@@ -222,7 +222,7 @@ pub fn CourseCard(
         }
     };
     view! { class = cls,
-        <li class="card" lang=lang>
+        <li class="card">
             <div class="cover" style=format!("--hue: {hue}") aria-hidden="true">
                 <Icon name=icon size=36/>
             </div>

@@ -1,5 +1,6 @@
 //! Jieti reference server: implements the `/api/v1` contract over SQLite and serves the built app.
 
+pub mod bench;
 pub mod db;
 pub mod error;
 pub mod http;

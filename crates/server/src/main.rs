@@ -23,6 +23,28 @@ enum Command {
     Serve(ServeArgs),
     /// Seed a catalog into the database.
     Seed(SeedArgs),
+    /// Benchmarks that print figures (not tests).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Search latency per query class on a synthetic catalog in a fresh database.
+    Search {
+        /// Synthetic courses to generate.
+        #[arg(long, default_value_t = 350_000)]
+        courses: u64,
+        /// Seed of the synthetic generator.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Timed runs of each query.
+        #[arg(long, default_value_t = 30)]
+        rounds: usize,
+        /// Folder for the benchmark database.
+        #[arg(long, default_value = "target/bench")]
+        dir: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -85,6 +107,15 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Serve(args) => serve(args).await,
             Command::Seed(args) => seed_cmd(args).await,
+            Command::Bench(BenchCommand::Search {
+                courses,
+                seed,
+                rounds,
+                dir,
+            }) => {
+                std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+                jieti_server::bench::search(&dir, courses, seed, rounds.max(1)).await
+            }
         }
     });
     match result {
@@ -126,11 +157,31 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     println!("Jieti is running at http://{addr}/  (API: http://{addr}/api/v1/health)");
     let state = AppState::new(pool, dist, args.db.media);
     axum::serve(listener, app(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| format!("server: {e}"))
+}
+
+/// Ctrl-C or SIGTERM (what service managers and test harnesses send): finish requests, then stop.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
 }
 
 fn report_demo(outcome: DemoOutcome, media: &std::path::Path) {

@@ -15,13 +15,27 @@ use crate::error::AppError;
 use crate::AppState;
 
 /// Media files (video renditions, captions, posters) with HTTP range requests.
+///
+/// Open to any origin (captions are fetched cross-origin when the app runs elsewhere). Files keep
+/// their names when regenerated, so they are cached for a day, not forever.
 pub fn media_router(media: &Path) -> Router<AppState> {
     Router::new()
         .fallback_service(ServeDir::new(media).append_index_html_on_directories(false))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=604800"),
+            HeaderValue::from_static("public, max-age=86400"),
         ))
+        .layer(
+            tower_http::cors::CorsLayer::new()
+                .allow_origin(tower_http::cors::Any)
+                .allow_methods([axum::http::Method::GET])
+                .allow_headers([header::RANGE])
+                .expose_headers([
+                    header::CONTENT_RANGE,
+                    header::ACCEPT_RANGES,
+                    header::CONTENT_LENGTH,
+                ]),
+        )
 }
 
 /// Whether a file name carries trunk's content hash (`app-1a2b3c4d5e6f7a8b_bg.wasm`), so it never changes.
@@ -54,8 +68,12 @@ pub async fn fallback(State(state): State<AppState>, req: Request) -> Response {
         .oneshot(req)
         .await
         .map(|r| r.map(Body::new));
+    let mut found_file = false;
     let mut res = match res {
-        Ok(r) if r.status() != StatusCode::NOT_FOUND => r,
+        Ok(r) if r.status() != StatusCode::NOT_FOUND => {
+            found_file = true;
+            r
+        }
         // A missing file is a 404; any other path is a route of the app (a deep link).
         _ if looks_like_file => return (StatusCode::NOT_FOUND, "not found").into_response(),
         _ => {
@@ -75,7 +93,8 @@ pub async fn fallback(State(state): State<AppState>, req: Request) -> Response {
             }
         }
     };
-    let cache = if res.status().is_success() && is_hashed_asset(&path) {
+    // Only a real hashed file is immutable; the shell served for a deep link never is.
+    let cache = if found_file && res.status().is_success() && is_hashed_asset(&path) {
         "public, max-age=31536000, immutable"
     } else {
         // index.html and unhashed files: always revalidate, so a new release is picked up at once.

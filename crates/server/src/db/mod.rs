@@ -17,6 +17,13 @@ pub type Db = SqlitePool;
 ///
 /// `url` is `sqlite://path`, `sqlite::memory:` or a plain file path.
 pub async fn connect(url: &str) -> Result<Db, String> {
+    if let Some((scheme, _)) = url.split_once("://").filter(|(s, _)| *s != "sqlite") {
+        return Err(format!(
+            "{scheme}:// databases are not supported yet; use a sqlite:// URL or a file path"
+        ));
+    }
+    // Each connection to `:memory:` is its own empty database, so an in-memory pool has one.
+    let in_memory = url.contains(":memory:");
     let url = if url.starts_with("sqlite:") {
         url.to_owned()
     } else {
@@ -32,9 +39,6 @@ pub async fn connect(url: &str) -> Result<Db, String> {
                 .map_err(|e| format!("cannot create database folder {}: {e}", dir.display()))?;
         }
     }
-    if url.starts_with("postgres") {
-        return Err("PostgreSQL is not supported yet; use a sqlite:// URL or a file path".into());
-    }
     let options = SqliteConnectOptions::from_str(&url)
         .map_err(|e| format!("bad database URL {url}: {e}"))?
         .create_if_missing(true)
@@ -44,7 +48,7 @@ pub async fn connect(url: &str) -> Result<Db, String> {
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5));
     let pool = SqlitePoolOptions::new()
-        .max_connections(8)
+        .max_connections(if in_memory { 1 } else { 8 })
         .connect_with(options)
         .await
         .map_err(|e| format!("cannot open database {url}: {e}"))?;

@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::response::Response;
 use axum::Json;
-use jieti_api::{CategoryList, CourseSearch, Level, Sort, DEFAULT_PER_PAGE, MAX_PER_PAGE};
+use jieti_api::{CategoryList, CourseSearch, Facets, Level, Sort, DEFAULT_PER_PAGE, MAX_PER_PAGE};
 
 use super::{public_cache, ApiQuery, ApiRoutes};
 use crate::db::catalog as q;
@@ -39,6 +39,7 @@ struct RawCourseQuery {
     sort: Option<String>,
     page: Option<String>,
     per_page: Option<String>,
+    facets: Option<String>,
 }
 
 /// A present, non-blank parameter.
@@ -190,12 +191,27 @@ async fn parse_filter(
 
 async fn courses(
     State(state): State<AppState>,
-    ApiQuery(raw): ApiQuery<RawCourseQuery>,
+    ApiQuery(mut raw): ApiQuery<RawCourseQuery>,
 ) -> AppResult<Response> {
+    let with_facets = match given(raw.facets.take()).as_deref() {
+        None | Some("true") => true,
+        Some("false") => false,
+        Some(_) => {
+            return Err(AppError::bad_field(
+                "facets",
+                "facets must be true or false",
+            ))
+        }
+    };
     let (filter, sort, page, per_page) = parse_filter(&state, raw).await?;
     let offset = u64::from(page - 1) * u64::from(per_page);
     let result = search_db::search(&state.db, &filter, sort, per_page, offset).await?;
-    let facets = search_db::facets(&state.db, &filter).await?;
+    // Facets cost eight aggregate queries; a plain listing can skip them.
+    let facets = if with_facets {
+        search_db::facets(&state.db, &filter).await?
+    } else {
+        Facets::default()
+    };
     Ok(public_cache(Json(CourseSearch {
         items: result.items,
         total: result.total,

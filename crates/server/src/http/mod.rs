@@ -8,7 +8,7 @@ pub use meta::OPENAPI_JSON;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use axum::body::Body;
-use axum::extract::{FromRequestParts, Query, Request};
+use axum::extract::{FromRequestParts, OriginalUri, Query, Request};
 use axum::handler::Handler;
 use axum::http::{header, request::Parts, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -66,9 +66,8 @@ pub fn mounted_routes() -> Vec<(Method, &'static str)> {
 pub fn router() -> Router<AppState> {
     api_routes()
         .router
-        .fallback(
-            |req: Request| async move { AppError::RouteNotFound(req.uri().path().to_owned()) },
-        )
+        // OriginalUri: inside `nest` the request's own path has lost its `/api/v1` prefix.
+        .fallback(|uri: OriginalUri| async move { AppError::RouteNotFound(uri.path().to_owned()) })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .layer(axum::middleware::from_fn(etag))
 }
@@ -112,10 +111,17 @@ const ETAG_MAX_BODY: usize = 4 << 20;
 /// Adds a weak ETag to successful GET responses and answers `If-None-Match` with 304,
 /// so a learner on a slow network re-downloads nothing that has not changed.
 async fn etag(req: Request, next: Next) -> Response {
-    let is_get = req.method() == Method::GET || req.method() == Method::HEAD;
+    // HEAD bodies are stripped before this layer, so they would get the empty body's tag.
+    let is_get = req.method() == Method::GET;
     let if_none_match = req.headers().get(header::IF_NONE_MATCH).cloned();
     let res = next.run(req).await;
     if !is_get || res.status() != StatusCode::OK {
+        return res;
+    }
+    let too_big = axum::body::HttpBody::size_hint(res.body())
+        .upper()
+        .is_none_or(|n| n > ETAG_MAX_BODY as u64);
+    if too_big {
         return res;
     }
     let (mut parts, body) = res.into_parts();
