@@ -41,19 +41,16 @@ pub async fn list_categories(db: &Db) -> Result<Vec<Category>, sqlx::Error> {
 
 /// Whether a category with this id exists.
 pub async fn category_exists(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
-    let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM categories WHERE id = ?")
-        .bind(id)
-        .fetch_optional(db)
-        .await?;
-    Ok(found.is_some())
+    exists(db, "SELECT 1 FROM categories WHERE id = ?", id).await
 }
 
 /// Whether an institution with this id exists.
 pub async fn institution_exists(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
-    let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM institutions WHERE id = ?")
-        .bind(id)
-        .fetch_optional(db)
-        .await?;
+    exists(db, "SELECT 1 FROM institutions WHERE id = ?", id).await
+}
+
+async fn exists(db: &Db, sql: &'static str, id: &str) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar(sql).bind(id).fetch_optional(db).await?;
     Ok(found.is_some())
 }
 
