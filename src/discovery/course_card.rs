@@ -117,9 +117,10 @@ pub fn CourseCard(
         }
         .foot {
             display: flex;
+            flex-wrap: wrap;
             align-items: baseline;
             justify-content: space-between;
-            gap: var(--space-2);
+            gap: var(--space-1) var(--space-2);
             margin-top: auto;
         }
         .tags {
@@ -138,6 +139,7 @@ pub fn CourseCard(
             white-space: nowrap;
         }
         .price {
+            margin-left: auto;
             font-weight: 700;
             color: var(--price);
             white-space: nowrap;

@@ -3,10 +3,14 @@
 //!
 //! Kept free of web frameworks and databases so that it compiles small into the wasm app.
 
+mod account;
 mod catalog;
+mod course;
 mod error;
 
+pub use account::*;
 pub use catalog::*;
+pub use course::*;
 pub use error::*;
 
 use serde::{Deserialize, Serialize};

@@ -21,6 +21,19 @@ pub enum AppError {
     RouteNotFound(String),
     /// The route exists, not for this method (405).
     MethodNotAllowed,
+    /// No valid bearer token, or wrong credentials (401).
+    Unauthorized(String),
+    /// Authenticated, but not allowed (403).
+    Forbidden(String),
+    /// Conflicts with existing data (409), naming the field when there is one.
+    Conflict {
+        /// What conflicts, for people.
+        message: String,
+        /// The field at fault.
+        field: Option<String>,
+    },
+    /// Too many attempts (429); retry after this many seconds.
+    RateLimited(u64),
     /// A failure of ours (500): logged in full, shown to the client only as "internal error".
     Internal(String),
 }
@@ -40,6 +53,10 @@ impl AppError {
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             AppError::NotFound(_) | AppError::RouteNotFound(_) => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -61,6 +78,16 @@ impl AppError {
                 "this route does not accept that method".into(),
                 None,
             ),
+            AppError::Unauthorized(m) => (ErrorCode::Unauthorized, m.clone(), None),
+            AppError::Forbidden(m) => (ErrorCode::Forbidden, m.clone(), None),
+            AppError::Conflict { message, field } => {
+                (ErrorCode::Conflict, message.clone(), field.clone())
+            }
+            AppError::RateLimited(secs) => (
+                ErrorCode::RateLimited,
+                format!("too many attempts; try again in {secs} s"),
+                None,
+            ),
             AppError::Internal(_) => (ErrorCode::Internal, "internal error".into(), None),
         };
         ErrorBody {
@@ -78,7 +105,22 @@ impl IntoResponse for AppError {
         if let AppError::Internal(detail) = &self {
             tracing::error!(%detail, "internal error");
         }
-        (self.status(), Json(self.body())).into_response()
+        let mut res = (self.status(), Json(self.body())).into_response();
+        match &self {
+            AppError::RateLimited(secs) => {
+                if let Ok(v) = axum::http::HeaderValue::from_str(&secs.to_string()) {
+                    res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+                }
+            }
+            AppError::Unauthorized(_) => {
+                res.headers_mut().insert(
+                    axum::http::header::WWW_AUTHENTICATE,
+                    axum::http::HeaderValue::from_static("Bearer"),
+                );
+            }
+            _ => {}
+        }
+        res
     }
 }
 

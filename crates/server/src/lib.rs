@@ -1,5 +1,6 @@
 //! Jieti reference server: implements the `/api/v1` contract over SQLite and serves the built app.
 
+pub mod auth;
 pub mod bench;
 pub mod db;
 pub mod error;
@@ -32,20 +33,32 @@ pub struct AppState {
 struct Paths {
     dist: Option<PathBuf>,
     media: PathBuf,
+    auth_limiter: auth::RateLimiter,
 }
 
 impl AppState {
     /// State over `db`, serving the built app from `dist` (when given) and media from `media`.
     pub fn new(db: db::Db, dist: Option<PathBuf>, media: PathBuf) -> Self {
+        // Ten sign-in or sign-up attempts per client and per email per 15 minutes.
+        let auth_limiter = auth::RateLimiter::new(10, std::time::Duration::from_secs(15 * 60));
         AppState {
             db,
-            inner: Arc::new(Paths { dist, media }),
+            inner: Arc::new(Paths {
+                dist,
+                media,
+                auth_limiter,
+            }),
         }
     }
 
     /// The built app's folder, when the server serves it.
     pub fn dist(&self) -> Option<&PathBuf> {
         self.inner.dist.as_ref()
+    }
+
+    /// Limits sign-in and sign-up attempts.
+    pub fn auth_limiter(&self) -> &auth::RateLimiter {
+        &self.inner.auth_limiter
     }
 
     /// The media folder.

@@ -156,10 +156,13 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("Jieti is running at http://{addr}/  (API: http://{addr}/api/v1/health)");
     let state = AppState::new(pool, dist, args.db.media);
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server: {e}"))
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| format!("server: {e}"))
 }
 
 /// Ctrl-C or SIGTERM (what service managers and test harnesses send): finish requests, then stop.

@@ -32,6 +32,18 @@ pub async fn test_app() -> TestApp {
         (0u8..=255).collect::<Vec<u8>>(),
     )
     .expect("media file");
+    // A manifest like scripts/gen-media.sh writes, so video lessons get renditions and sizes.
+    std::fs::write(
+        media.join("manifest.json"),
+        r#"{"generator_version":1,"videos":[
+          {"id":"zh1","lang":"zh-Hans","title":"t","duration_s":50.0,"poster":null,
+           "renditions":[{"id":"240p","kind":"video","width":428,"height":240,"bitrate_kbps":128,"bytes":800000,"path":"videos/zh1/240p.mp4","mime":"video/mp4"}],
+           "captions":[]},
+          {"id":"en1","lang":"en","title":"t","duration_s":30.0,"poster":null,
+           "renditions":[{"id":"240p","kind":"video","width":428,"height":240,"bitrate_kbps":120,"bytes":450000,"path":"videos/en1/240p.mp4","mime":"video/mp4"}],
+           "captions":[]}]}"#,
+    )
+    .expect("manifest");
     seed::seed_demo(&pool, &media).await.expect("seed demo");
     let dist = dir.path().join("dist");
     std::fs::create_dir_all(&dist).expect("dist dir");
@@ -80,6 +92,43 @@ impl TestApp {
     pub fn path(&self, rel: &str) -> PathBuf {
         self.dir.path().join(rel)
     }
+}
+
+/// Sends `method uri` with an optional bearer token and JSON body; returns status, headers and JSON (Null when empty).
+pub async fn call(
+    app: &TestApp,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> (StatusCode, axum::http::HeaderMap, serde_json::Value) {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    let req = match body {
+        Some(b) => req
+            .header("content-type", "application/json")
+            .body(Body::from(b.to_string())),
+        None => req.body(Body::empty()),
+    }
+    .expect("request");
+    let res = app.send(req).await;
+    let (status, headers) = (res.status(), res.headers().clone());
+    let text = body_text(res).await;
+    let json = if text.is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text))
+    };
+    (status, headers, json)
+}
+
+/// A new guest's token.
+pub async fn guest(app: &TestApp) -> String {
+    let (status, _, v) = call(app, "POST", "/api/v1/session/guest", None, None).await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    v["token"].as_str().expect("token").to_owned()
 }
 
 /// The whole body as text.

@@ -119,3 +119,157 @@ pub async fn count_courses(db: &Db) -> Result<u64, sqlx::Error> {
         .await?;
     Ok(n.max(0) as u64)
 }
+
+/// Whether a course with this id exists.
+pub async fn course_exists(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
+    exists(db, "SELECT 1 FROM courses WHERE id = ?", id).await
+}
+
+/// The rendition lesson sizes are given for: the ≤ 150 kbps rung a weak network starts on.
+pub const DEFAULT_RENDITION: &str = "240p";
+
+#[derive(FromRow)]
+struct DetailRow {
+    description: String,
+    outcomes: String,
+    requirements: String,
+    tags: String,
+    ratings_1: i64,
+    ratings_2: i64,
+    ratings_3: i64,
+    ratings_4: i64,
+    ratings_5: i64,
+}
+
+#[derive(FromRow)]
+struct LessonRow {
+    chapter_position: i64,
+    chapter_title: String,
+    id: String,
+    title: String,
+    kind: String,
+    duration_s: i64,
+    bitrate_kbps: Option<i64>,
+}
+
+fn strings(json: &str) -> Vec<String> {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+/// A course's page: summary, description, syllabus with sizes, rating distribution.
+pub async fn course_detail(
+    db: &Db,
+    id: &str,
+) -> Result<Option<jieti_api::CourseDetail>, sqlx::Error> {
+    let summary: Option<CourseRow> = sqlx::query_as(
+        "SELECT c.id, c.title, c.subtitle, c.category_id, c.institution_id,
+                i.name AS institution_name, i.verified AS institution_verified,
+                c.level, c.lang, c.price_fen, c.list_price_fen, c.duration_minutes, c.lesson_count,
+                c.rating, c.rating_count, c.learner_count, c.certificate, c.cover_url, c.published
+         FROM courses c JOIN institutions i ON i.id = c.institution_id WHERE c.id = ?",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    let Some(summary) = summary else {
+        return Ok(None);
+    };
+    let d: DetailRow = sqlx::query_as(
+        "SELECT description, outcomes, requirements, tags, ratings_1, ratings_2, ratings_3, ratings_4, ratings_5
+         FROM courses WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_one(db)
+    .await?;
+    let lessons: Vec<LessonRow> = sqlx::query_as(
+        "SELECT l.chapter_position, ch.title AS chapter_title, l.id, l.title, l.kind, l.duration_s, r.bitrate_kbps
+         FROM lessons l
+         JOIN chapters ch ON ch.course_id = l.course_id AND ch.position = l.chapter_position
+         LEFT JOIN video_renditions r ON r.video_id = l.video_id AND r.id = ?
+         WHERE l.course_id = ? ORDER BY l.position",
+    )
+    .bind(DEFAULT_RENDITION)
+    .bind(id)
+    .fetch_all(db)
+    .await?;
+    let has_media = lessons.iter().any(|l| l.bitrate_kbps.is_some());
+    let mut chapters: Vec<jieti_api::ChapterOutline> = Vec::new();
+    let mut current = None;
+    for l in lessons {
+        if current != Some(l.chapter_position) {
+            current = Some(l.chapter_position);
+            chapters.push(jieti_api::ChapterOutline {
+                title: l.chapter_title.clone(),
+                lessons: Vec::new(),
+            });
+        }
+        let kind = if l.kind == "video" {
+            jieti_api::LessonKind::Video
+        } else {
+            jieti_api::LessonKind::Article
+        };
+        let duration_s = to_u32(l.duration_s);
+        if let Some(ch) = chapters.last_mut() {
+            ch.lessons.push(jieti_api::LessonOutline {
+                id: l.id,
+                title: l.title,
+                kind,
+                duration_s,
+                // Whole-file bitrate (video + audio) × length: what the learner's data plan pays.
+                size_bytes: l
+                    .bitrate_kbps
+                    .map(|kbps| kbps.max(0) as u64 * 1000 / 8 * u64::from(duration_s)),
+            });
+        }
+    }
+    let dist = [
+        d.ratings_1,
+        d.ratings_2,
+        d.ratings_3,
+        d.ratings_4,
+        d.ratings_5,
+    ]
+    .map(|n| n.max(0) as u64);
+    Ok(Some(jieti_api::CourseDetail {
+        course: summary.into(),
+        description: d.description,
+        outcomes: strings(&d.outcomes),
+        requirements: strings(&d.requirements),
+        tags: strings(&d.tags),
+        chapters,
+        rating_distribution: dist,
+        default_rendition: has_media.then(|| DEFAULT_RENDITION.to_owned()),
+    }))
+}
+
+/// One page of a course's written reviews, newest first, and their total.
+pub async fn reviews(
+    db: &Db,
+    course_id: &str,
+    limit: u32,
+    offset: u64,
+) -> Result<(Vec<jieti_api::Review>, u64), sqlx::Error> {
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reviews WHERE course_id = ?")
+        .bind(course_id)
+        .fetch_one(db)
+        .await?;
+    let rows: Vec<(Option<String>, i64, String, i64)> = sqlx::query_as(
+        "SELECT l.display_name, r.rating, r.body, r.updated_at FROM reviews r JOIN learners l ON l.id = r.learner_id
+         WHERE r.course_id = ? ORDER BY r.updated_at DESC, r.learner_id LIMIT ? OFFSET ?",
+    )
+    .bind(course_id)
+    .bind(i64::from(limit))
+    .bind(i64::try_from(offset).unwrap_or(i64::MAX))
+    .fetch_all(db)
+    .await?;
+    let items = rows
+        .into_iter()
+        .map(|(name, rating, body, updated_at)| jieti_api::Review {
+            author: name.unwrap_or_else(|| super::learners::GUEST_NAME.into()),
+            rating: rating.clamp(1, 5) as u8,
+            body,
+            updated_at,
+        })
+        .collect();
+    Ok((items, total.max(0) as u64))
+}

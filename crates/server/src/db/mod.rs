@@ -1,6 +1,7 @@
 //! Database access: connecting, migrating, and one module of queries per resource.
 
 pub mod catalog;
+pub mod learners;
 pub mod search;
 
 use std::path::Path;

@@ -47,7 +47,7 @@ fn given(v: Option<String>) -> Option<String> {
     v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
-fn whole(field: &str, v: Option<String>, default: u32, max: u32) -> AppResult<u32> {
+pub(super) fn whole(field: &str, v: Option<String>, default: u32, max: u32) -> AppResult<u32> {
     let Some(v) = given(v) else {
         return Ok(default);
     };

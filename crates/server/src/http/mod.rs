@@ -1,6 +1,8 @@
 //! The `/api/v1` routes: one module per resource, each adding its routes to [`ApiRoutes`].
 
+mod account;
 mod catalog;
+mod course;
 mod meta;
 
 pub use meta::OPENAPI_JSON;
@@ -48,13 +50,42 @@ impl ApiRoutes {
     {
         self.add(Method::GET, path, axum::routing::get(handler))
     }
+
+    /// Mounts a POST handler.
+    pub fn post<H, T>(self, path: &'static str, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add(Method::POST, path, axum::routing::post(handler))
+    }
+
+    /// Mounts a PUT handler.
+    pub fn put<H, T>(self, path: &'static str, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add(Method::PUT, path, axum::routing::put(handler))
+    }
+
+    /// Mounts a DELETE handler.
+    pub fn delete<H, T>(self, path: &'static str, handler: H) -> Self
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.add(Method::DELETE, path, axum::routing::delete(handler))
+    }
 }
 
 /// Every API route, as mounted.
 pub fn api_routes() -> ApiRoutes {
     let routes = ApiRoutes::new();
     let routes = meta::routes(routes);
-    catalog::routes(routes)
+    let routes = catalog::routes(routes);
+    let routes = course::routes(routes);
+    account::routes(routes)
 }
 
 /// The `(method, path)` pairs the API mounts, paths relative to `/api/v1`.
@@ -92,6 +123,64 @@ where
                 field: None,
             }),
         }
+    }
+}
+
+/// `Json<T>` whose rejection (bad JSON, wrong fields, missing content type) is the contract's 400.
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> axum::extract::FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(rejection) => Err(AppError::BadRequest {
+                message: rejection.body_text(),
+                field: None,
+            }),
+        }
+    }
+}
+
+/// `Path<T>` whose rejection is the contract's 400.
+pub struct ApiPath<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiPath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
+            Err(rejection) => Err(AppError::BadRequest {
+                message: rejection.body_text(),
+                field: None,
+            }),
+        }
+    }
+}
+
+/// The client's address, when the server was started with connection info (not in `oneshot` tests).
+pub struct ClientAddr(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip()),
+        ))
     }
 }
 

@@ -271,6 +271,31 @@ async fn write_demo(
         .bind(serde_json::to_string(&c.requirements).unwrap_or_else(|_| "[]".into()))
         .execute(&mut **tx)
         .await?;
+        // Seeded ratings as a distribution, plus any real reviews learners have written.
+        let mut d = super::rating_distribution(c.rating, c.rating_count);
+        let real: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT rating, COUNT(*) FROM reviews WHERE course_id = ? GROUP BY rating",
+        )
+        .bind(&c.id)
+        .fetch_all(&mut **tx)
+        .await?;
+        for (stars, n) in real {
+            d[(stars.clamp(1, 5) - 1) as usize] += n;
+        }
+        sqlx::query(
+            "UPDATE courses SET ratings_1 = ?, ratings_2 = ?, ratings_3 = ?, ratings_4 = ?, ratings_5 = ?,
+               rating = ?, rating_count = ? WHERE id = ?",
+        )
+        .bind(d[0])
+        .bind(d[1])
+        .bind(d[2])
+        .bind(d[3])
+        .bind(d[4])
+        .bind(super::average(&d))
+        .bind(d.iter().sum::<i64>())
+        .bind(&c.id)
+        .execute(&mut **tx)
+        .await?;
         // The syllabus is replaced whole; lessons go with their chapters (ON DELETE CASCADE).
         sqlx::query("DELETE FROM chapters WHERE course_id = ?")
             .bind(&c.id)

@@ -37,3 +37,62 @@ impl Rng {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 }
+
+/// A plausible count of ratings per star (1–5) for a seeded average and count: small tails at 1 and
+/// 2 stars, the rest between the two stars around the average so that it comes out right.
+pub(crate) fn rating_distribution(avg: f64, count: i64) -> [i64; 5] {
+    let n = count.max(0);
+    if n == 0 {
+        return [0; 5];
+    }
+    let avg = avg.clamp(1.0, 5.0);
+    let t1 = n * 2 / 100;
+    let t2 = n * 3 / 100;
+    let m = n - t1 - t2;
+    let lo = (avg.floor() as i64).clamp(3, 4);
+    // hi stars x, lo stars m - x: lo*m + x + t1 + 2*t2 = avg*n.
+    let x = ((avg * n as f64).round() as i64 - lo * m - t1 - 2 * t2).clamp(0, m);
+    let mut d = [t1, t2, 0, 0, 0];
+    d[(lo - 1) as usize] += m - x;
+    d[lo as usize] += x;
+    d
+}
+
+/// The average of a distribution, 0 when empty.
+pub(crate) fn average(d: &[i64; 5]) -> f64 {
+    let n: i64 = d.iter().sum();
+    if n == 0 {
+        return 0.0;
+    }
+    let sum: i64 = d.iter().enumerate().map(|(i, c)| (i as i64 + 1) * c).sum();
+    ((sum as f64 / n as f64) * 100.0).round() / 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distributions_keep_count_and_average() {
+        for (avg, n) in [
+            (4.8, 12_640),
+            (4.1, 37),
+            (3.5, 1000),
+            (4.95, 20),
+            (5.0, 3),
+            (4.6, 1),
+        ] {
+            let d = rating_distribution(avg, n);
+            assert_eq!(d.iter().sum::<i64>(), n, "{avg} {n}");
+            assert!(d.iter().all(|c| *c >= 0));
+            if n >= 100 {
+                assert!(
+                    (average(&d) - avg).abs() < 0.02,
+                    "{avg}: {d:?} → {}",
+                    average(&d)
+                );
+            }
+        }
+        assert_eq!(rating_distribution(4.5, 0), [0; 5]);
+    }
+}

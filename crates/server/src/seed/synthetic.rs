@@ -217,7 +217,8 @@ pub async fn seed_synthetic(db: &Db, n: u64, seed: u64) -> Result<(), String> {
             .collect();
         let mut qb = QueryBuilder::<Sqlite>::new(
             "INSERT INTO courses (id, category_id, institution_id, title, subtitle, description, lang, level,
-               price_fen, certificate, rating, rating_count, learner_count, duration_minutes, lesson_count, published, tags) ",
+               price_fen, certificate, rating, rating_count, learner_count, duration_minutes, lesson_count, published, tags,
+               ratings_1, ratings_2, ratings_3, ratings_4, ratings_5) ",
         );
         qb.push_values(&courses, |mut b, c| {
             b.push_bind(&c.id)
@@ -237,6 +238,9 @@ pub async fn seed_synthetic(db: &Db, n: u64, seed: u64) -> Result<(), String> {
                 .push_bind(4i64)
                 .push_bind(&c.published)
                 .push_bind(&c.tags);
+            for n in c.ratings {
+                b.push_bind(n);
+            }
         });
         qb.build().execute(&mut *tx).await.map_err(err)?;
         let mut qb =
@@ -297,6 +301,7 @@ struct SynCourse {
     minutes: i64,
     published: String,
     tags: String,
+    ratings: [i64; 5],
 }
 
 impl SynCourse {
@@ -306,6 +311,9 @@ impl SynCourse {
         let title = format!("{}{}{}", rng.pick(PREFIXES), topic, rng.pick(SUFFIXES));
         // Popularity is heavy-tailed, as in real marketplaces.
         let learner_count = (rng.unit().powi(6) * 300_000.0) as i64 + rng.below(200) as i64;
+        let seeded_rating = (35.0 + rng.below(15) as f64) / 10.0;
+        let ratings =
+            super::rating_distribution(seeded_rating, learner_count / (5 + rng.below(20) as i64));
         SynCourse {
             id: format!("syn-{i:06}"),
             category,
@@ -319,8 +327,9 @@ impl SynCourse {
             level: LEVELS[rng.below(LEVELS.len() as u64) as usize],
             price_fen: *rng.pick(PRICES),
             certificate: rng.below(2) == 0,
-            rating: (35.0 + rng.below(15) as f64) / 10.0,
-            rating_count: learner_count / (5 + rng.below(20) as i64),
+            rating: super::average(&ratings),
+            rating_count: ratings.iter().sum(),
+            ratings,
             learner_count,
             minutes: 30 + rng.below(900) as i64,
             tags: format!("[\"{topic}\"]"),
