@@ -73,3 +73,53 @@ pub struct ReviewPage {
     /// Page size.
     pub per_page: u32,
 }
+
+/// The institution quality index, in the spirit of Tencent Classroom's TSCI, computed from data.
+///
+/// `score` = 100 × the weighted mean of the components that have data: completion rate (35 %),
+/// rating scaled to 0–1 as (average − 1) / 4 (30 %), active learners in the last 30 days scaled as
+/// log10(1 + n) / 4 capped at 1 (15 %), and the employment rate the institution reports (20 %).
+/// Components without data are left out and the weights of the rest are scaled up.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QualityIndex {
+    /// 0–100; absent when no component has data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<u8>,
+    /// Share of enrolments that completed their course (absent until there is progress data).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completion_rate: Option<f32>,
+    /// Average rating over all its courses' ratings (absent under 20 ratings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<f32>,
+    /// Learners who enrolled or studied in the last 30 days.
+    pub active_learners: u64,
+    /// Share of graduates employed, as the institution reports it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employment_rate: Option<f32>,
+}
+
+/// `GET /api/v1/institutions/{id}`: an institution's profile and quality index.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InstitutionDetail {
+    /// Stable id.
+    pub id: String,
+    /// Name (Chinese).
+    pub name: String,
+    /// English name.
+    pub name_en: String,
+    /// City.
+    pub city: String,
+    /// Year founded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub founded: Option<i32>,
+    /// Licence verified by the platform.
+    pub verified: bool,
+    /// About the institution (plain text).
+    pub description: String,
+    /// Published courses (list them with `GET /courses?institution=ID`).
+    pub course_count: u64,
+    /// Learners over all its courses.
+    pub learner_count: u64,
+    /// The quality index and its parts.
+    pub quality: QualityIndex,
+}

@@ -5,6 +5,7 @@ pub mod bench;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod quality;
 pub mod search;
 pub mod seed;
 pub mod web;

@@ -446,3 +446,78 @@ async fn the_course_page_has_syllabus_sizes_and_distribution() {
     }
     let _ = COURSE;
 }
+
+#[tokio::test]
+async fn the_institution_page_computes_its_quality_index_from_the_data() {
+    let app = test_app().await;
+    let (s, _) = app.get("/api/v1/institutions/nope").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let cards = app.get_json("/api/v1/courses?per_page=100").await;
+    let inst = cards["items"][0]["institution"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let v = app.get_json(&format!("/api/v1/institutions/{inst}")).await;
+    let mine: Vec<&serde_json::Value> = cards["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["institution"]["id"] == inst.as_str())
+        .collect();
+    assert_eq!(v["course_count"].as_u64().unwrap(), mine.len() as u64);
+    assert_eq!(
+        v["learner_count"].as_u64().unwrap(),
+        mine.iter()
+            .map(|c| c["learner_count"].as_u64().unwrap())
+            .sum::<u64>()
+    );
+    let q0 = v["quality"].clone();
+    assert_eq!(q0["active_learners"], 0);
+    // Rating: the count-weighted mean over its courses, as the formula says.
+    let mut sum = 0.0;
+    let mut n = 0u64;
+    for c in &mine {
+        let d = app
+            .get_json(&format!("/api/v1/courses/{}", c["id"].as_str().unwrap()))
+            .await;
+        for (i, k) in d["rating_distribution"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .enumerate()
+        {
+            sum += (i as f64 + 1.0) * k.as_f64().unwrap();
+            n += k.as_u64().unwrap();
+        }
+    }
+    let rating = sum / n as f64;
+    assert!((q0["rating"].as_f64().unwrap() - rating).abs() < 0.006);
+    let employment = q0["employment_rate"].as_f64();
+    let parts: Vec<(f64, f64)> = [
+        Some(((rating - 1.0) / 4.0, 0.30)),
+        employment.map(|e| (e, 0.20)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let score = 100.0 * parts.iter().map(|(p, w)| p * w).sum::<f64>()
+        / parts.iter().map(|(_, w)| w).sum::<f64>();
+    assert_eq!(q0["score"].as_u64().unwrap(), score.round() as u64);
+    // A learner enrolling makes the institution one active learner richer, and the index moves.
+    let token = guest(&app).await;
+    call(
+        &app,
+        "PUT",
+        &format!(
+            "/api/v1/courses/{}/enrollment",
+            mine[0]["id"].as_str().unwrap()
+        ),
+        Some(&token),
+        None,
+    )
+    .await;
+    let q1 = app.get_json(&format!("/api/v1/institutions/{inst}")).await["quality"].clone();
+    assert_eq!(q1["active_learners"], 1);
+    // log10(2) / 4 ≈ 0.075 joins with weight 0.15: the score drops, as a near-empty class should count.
+    assert!(q1["score"].as_u64().unwrap() < q0["score"].as_u64().unwrap());
+}

@@ -273,3 +273,69 @@ pub async fn reviews(
         .collect();
     Ok((items, total.max(0) as u64))
 }
+
+#[derive(FromRow)]
+struct InstitutionRow {
+    id: String,
+    name: String,
+    name_en: String,
+    city: String,
+    founded: Option<i64>,
+    verified: bool,
+    description: String,
+    employment_rate: Option<f64>,
+    course_count: i64,
+    learner_count: i64,
+    rating_sum: i64,
+    rating_count: i64,
+}
+
+/// An institution's profile with its quality index computed from the current data.
+pub async fn institution_detail(
+    db: &Db,
+    id: &str,
+) -> Result<Option<jieti_api::InstitutionDetail>, sqlx::Error> {
+    let row: Option<InstitutionRow> = sqlx::query_as(
+        "SELECT i.id, i.name, i.name_en, i.city, i.founded, i.verified, i.description, i.employment_rate,
+                COUNT(c.id) AS course_count,
+                COALESCE(SUM(c.learner_count), 0) AS learner_count,
+                COALESCE(SUM(c.ratings_1 + 2 * c.ratings_2 + 3 * c.ratings_3 + 4 * c.ratings_4 + 5 * c.ratings_5), 0) AS rating_sum,
+                COALESCE(SUM(c.ratings_1 + c.ratings_2 + c.ratings_3 + c.ratings_4 + c.ratings_5), 0) AS rating_count
+         FROM institutions i LEFT JOIN courses c ON c.institution_id = i.id
+         WHERE i.id = ? GROUP BY i.id",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    // Active: distinct learners who enrolled in one of its courses in the last 30 days.
+    let since = crate::auth::now() - 30 * 24 * 3600;
+    let active: i64 = sqlx::query_scalar(
+        "SELECT COUNT(DISTINCT e.learner_id) FROM enrollments e JOIN courses c ON c.id = e.course_id
+         WHERE c.institution_id = ? AND e.enrolled_at >= ?",
+    )
+    .bind(id)
+    .bind(since)
+    .fetch_one(db)
+    .await?;
+    // Completion needs progress data, which arrives with the learning player.
+    let quality = crate::quality::quality_index(
+        None,
+        r.rating_sum.max(0) as u64,
+        r.rating_count.max(0) as u64,
+        active.max(0) as u64,
+        r.employment_rate,
+    );
+    Ok(Some(jieti_api::InstitutionDetail {
+        id: r.id,
+        name: r.name,
+        name_en: r.name_en,
+        city: r.city,
+        founded: r.founded.map(|y| y as i32),
+        verified: r.verified,
+        description: r.description,
+        course_count: r.course_count.max(0) as u64,
+        learner_count: r.learner_count.max(0) as u64,
+        quality,
+    }))
+}

@@ -1,4 +1,4 @@
-//! A course's page and its reviews.
+//! A course's page and its reviews; an institution's page.
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -14,6 +14,7 @@ use crate::AppState;
 pub(super) fn routes(r: ApiRoutes) -> ApiRoutes {
     r.get("/courses/{id}", course)
         .get("/courses/{id}/reviews", reviews)
+        .get("/institutions/{id}", institution)
 }
 
 async fn course(
@@ -23,6 +24,16 @@ async fn course(
     let detail = q::course_detail(&state.db, &id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no course {id:?}")))?;
+    Ok(public_cache(Json(detail)))
+}
+
+async fn institution(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> AppResult<Response> {
+    let detail = q::institution_detail(&state.db, &id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no institution {id:?}")))?;
     Ok(public_cache(Json(detail)))
 }
 
