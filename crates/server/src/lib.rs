@@ -35,6 +35,8 @@ struct Paths {
     dist: Option<PathBuf>,
     media: PathBuf,
     auth_limiter: auth::RateLimiter,
+    index: std::sync::RwLock<Option<Arc<search::index::CatalogIndex>>>,
+    rebuilding: tokio::sync::Mutex<()>,
 }
 
 impl AppState {
@@ -48,6 +50,8 @@ impl AppState {
                 dist,
                 media,
                 auth_limiter,
+                index: std::sync::RwLock::new(None),
+                rebuilding: tokio::sync::Mutex::new(()),
             }),
         }
     }
@@ -60,6 +64,41 @@ impl AppState {
     /// Limits sign-in and sign-up attempts.
     pub fn auth_limiter(&self) -> &auth::RateLimiter {
         &self.inner.auth_limiter
+    }
+
+    /// The in-memory catalog index, rebuilt first if the catalog changed since it was built.
+    pub async fn catalog_index(&self) -> Result<Arc<search::index::CatalogIndex>, sqlx::Error> {
+        let version = db::get_meta(&self.db, search::CATALOG_VERSION_KEY)
+            .await?
+            .unwrap_or_default();
+        let current = || {
+            self.inner
+                .index
+                .read()
+                .ok()
+                .and_then(|g| g.clone())
+                .filter(|ix| ix.version == version)
+        };
+        if let Some(ix) = current() {
+            return Ok(ix);
+        }
+        // One rebuild at a time; requests that queued behind it use its result.
+        let _guard = self.inner.rebuilding.lock().await;
+        if let Some(ix) = current() {
+            return Ok(ix);
+        }
+        let ix = Arc::new(search::index::CatalogIndex::build(&self.db, version).await?);
+        if let Ok(mut slot) = self.inner.index.write() {
+            *slot = Some(ix.clone());
+        }
+        Ok(ix)
+    }
+
+    /// Tells the catalog index a course's rating changed (a review), without a rebuild.
+    pub fn rating_changed(&self, doc: i64, rating: f64) {
+        if let Some(ix) = self.inner.index.read().ok().and_then(|g| g.clone()) {
+            ix.set_rating(doc, rating);
+        }
     }
 
     /// The media folder.

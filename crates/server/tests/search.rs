@@ -399,3 +399,46 @@ async fn bad_search_parameters_are_400_naming_the_field() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_new_review_moves_the_course_in_rating_filters_at_once() {
+    let app = test_app().await;
+    let (everything, _) = all(&app, "").await;
+    let c = everything
+        .iter()
+        .min_by_key(|c| c["rating_count"].as_u64().unwrap())
+        .unwrap();
+    let id = c["id"].as_str().unwrap();
+    let old = c["rating"].as_f64().unwrap();
+    let n = c["rating_count"].as_f64().unwrap();
+    let new = (old * n + 1.0) / (n + 1.0);
+    let threshold = format!("{:.3}", (old + new) / 2.0);
+    let listed = |items: &[Value]| items.iter().any(|x| x["id"] == id);
+    assert!(
+        listed(&all(&app, &format!("min_rating={threshold}")).await.0),
+        "before the review"
+    );
+
+    let token = common::guest(&app).await;
+    common::call(
+        &app,
+        "PUT",
+        &format!("/api/v1/courses/{id}/enrollment"),
+        Some(&token),
+        None,
+    )
+    .await;
+    let (s, _, _) = common::call(
+        &app,
+        "PUT",
+        &format!("/api/v1/courses/{id}/review"),
+        Some(&token),
+        Some(serde_json::json!({"rating": 1})),
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert!(
+        !listed(&all(&app, &format!("min_rating={threshold}")).await.0),
+        "after a 1-star review"
+    );
+}

@@ -339,3 +339,11 @@ pub async fn institution_detail(
         quality,
     }))
 }
+
+/// A course's search doc and current average rating.
+pub async fn doc_and_rating(db: &Db, id: &str) -> Result<Option<(i64, f64)>, sqlx::Error> {
+    sqlx::query_as("SELECT doc, rating FROM courses WHERE id = ?")
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}

@@ -204,6 +204,14 @@ async fn unenroll(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Keeps the search index's copy of the course's rating in step.
+async fn rating_changed(state: &AppState, course_id: &str) -> AppResult<()> {
+    if let Some((doc, rating)) = crate::db::catalog::doc_and_rating(&state.db, course_id).await? {
+        state.rating_changed(doc, rating);
+    }
+    Ok(())
+}
+
 async fn put_review(
     State(state): State<AppState>,
     learner: Learner,
@@ -226,9 +234,9 @@ async fn put_review(
             "only learners enrolled in the course can review it".into(),
         ));
     }
-    Ok(Json(
-        q::upsert_review(&state.db, &learner, &id, input.rating, &body).await?,
-    ))
+    let review = q::upsert_review(&state.db, &learner, &id, input.rating, &body).await?;
+    rating_changed(&state, &id).await?;
+    Ok(Json(review))
 }
 
 async fn delete_review(
@@ -238,5 +246,6 @@ async fn delete_review(
 ) -> AppResult<StatusCode> {
     existing_course(&state, &id).await?;
     q::delete_review(&state.db, &learner.id, &id).await?;
+    rating_changed(&state, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::response::Response;
 use axum::Json;
-use jieti_api::{CategoryList, CourseSearch, Facets, Level, Sort, DEFAULT_PER_PAGE, MAX_PER_PAGE};
+use jieti_api::{CategoryList, CourseSearch, Level, Sort, DEFAULT_PER_PAGE, MAX_PER_PAGE};
 
 use super::{public_cache, ApiQuery, ApiRoutes};
 use crate::db::catalog as q;
@@ -204,20 +204,32 @@ async fn courses(
         }
     };
     let (filter, sort, page, per_page) = parse_filter(&state, raw).await?;
-    let offset = u64::from(page - 1) * u64::from(per_page);
-    let result = search_db::search(&state.db, &filter, sort, per_page, offset).await?;
-    // Facets cost eight aggregate queries; a plain listing can skip them.
-    let facets = if with_facets {
-        search_db::facets(&state.db, &filter).await?
+    let sort = if filter.q.is_none() && sort == Sort::Relevance {
+        Sort::Popular
     } else {
-        Facets::default()
+        sort
     };
+    let index = state.catalog_index().await?;
+    let matches = match &filter.q {
+        Some(q) => Some(search_db::fts_matches(&state.db, q, sort == Sort::Relevance).await?),
+        None => None,
+    };
+    let offset = (page as usize - 1) * per_page as usize;
+    let found = index.run(
+        &filter,
+        matches.as_deref(),
+        sort,
+        per_page as usize,
+        offset,
+        with_facets,
+    );
+    let items = search_db::courses_by_docs(&state.db, &found.docs, filter.q.as_ref()).await?;
     Ok(public_cache(Json(CourseSearch {
-        items: result.items,
-        total: result.total,
+        items,
+        total: found.total,
         page,
         per_page,
-        sort: result.sort,
-        facets,
+        sort,
+        facets: found.facets.unwrap_or_default(),
     })))
 }

@@ -13,9 +13,23 @@
 //! Query side: Han runs become AND-ed bigram tokens, Latin words become prefix tokens matched against
 //! Latin and pinyin tokens alike. Every token is quoted, so FTS5 syntax in a query is just text.
 
+pub mod index;
+
 use std::collections::BTreeSet;
 
 use pinyin::ToPinyinMulti;
+
+/// `meta` key whose value changes whenever the catalog is re-seeded (the index then rebuilds).
+pub const CATALOG_VERSION_KEY: &str = "catalog_version";
+
+/// A fresh value for [`CATALOG_VERSION_KEY`].
+pub fn new_catalog_version() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("{nanos:x}")
+}
 
 /// Longest pinyin token, in syllables, built from one starting character.
 pub const MAX_SYLLABLES: usize = 6;

@@ -156,6 +156,13 @@ pub async fn seed_demo(pool: &Db, media: &Path) -> Result<DemoOutcome, String> {
     db::set_meta(&mut *tx, VERSION_KEY, &version)
         .await
         .map_err(|e| e.to_string())?;
+    db::set_meta(
+        &mut *tx,
+        crate::search::CATALOG_VERSION_KEY,
+        &crate::search::new_catalog_version(),
+    )
+    .await
+    .map_err(|e| e.to_string())?;
     tx.commit().await.map_err(|e| e.to_string())?;
     Ok(DemoOutcome::Seeded {
         courses: demo.courses.len(),

@@ -280,6 +280,13 @@ pub async fn seed_synthetic(db: &Db, n: u64, seed: u64) -> Result<(), String> {
             .map_err(err)?;
         next = end;
     }
+    crate::db::set_meta(
+        &mut *tx,
+        crate::search::CATALOG_VERSION_KEY,
+        &crate::search::new_catalog_version(),
+    )
+    .await
+    .map_err(err)?;
     tx.commit().await.map_err(err)?;
     Ok(())
 }
