@@ -61,20 +61,43 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 }
 
 /// Seeds `courses` synthetic courses into a fresh database in `dir`, then times every query `rounds` times.
+///
+/// With `reuse`, a database left by an earlier run with the same catalog is used as it is.
 pub async fn search(
     dir: &Path,
     courses: u64,
     seed_value: u64,
     rounds: usize,
+    reuse: bool,
 ) -> Result<(), String> {
     let path = dir.join("bench.db");
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    let marker = format!("{courses}/{seed_value}");
+    let reusable = reuse
+        && match db::connect(&path.display().to_string()).await {
+            Ok(pool) => {
+                db::get_meta(&pool, "bench_catalog")
+                    .await
+                    .ok()
+                    .flatten()
+                    .as_deref()
+                    == Some(marker.as_str())
+            }
+            Err(_) => false,
+        };
+    if !reusable {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
     }
     let pool = db::connect(&path.display().to_string()).await?;
     let started = Instant::now();
-    seed::seed_demo(&pool, &dir.join("no-media")).await?;
-    seed::seed_synthetic(&pool, courses, seed_value).await?;
+    if !reusable {
+        seed::seed_demo(&pool, &dir.join("no-media")).await?;
+        seed::seed_synthetic(&pool, courses, seed_value).await?;
+        db::set_meta(&pool, "bench_catalog", &marker)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
     let build = started.elapsed();
     sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
         .execute(&pool)
@@ -89,9 +112,22 @@ pub async fn search(
         .await
         .map_err(|e| e.to_string())?;
     println!("catalog: {total} courses (synthetic {courses}, seed {seed_value})");
+    if reusable {
+        println!("index build: reused the database of an earlier run");
+    } else {
+        println!(
+            "index build (seed + search index): {:.1} s",
+            build.as_secs_f64()
+        );
+    }
+    let t = Instant::now();
+    AppState::new(pool.clone(), None, dir.join("no-media"))
+        .catalog_index()
+        .await
+        .map_err(|e| e.to_string())?;
     println!(
-        "index build (seed + search index): {:.1} s",
-        build.as_secs_f64()
+        "in-memory catalog index load: {:.2} s",
+        t.elapsed().as_secs_f64()
     );
     println!("database size: {:.1} MiB", size as f64 / (1024.0 * 1024.0));
 

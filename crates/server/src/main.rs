@@ -44,6 +44,9 @@ enum BenchCommand {
         /// Folder for the benchmark database.
         #[arg(long, default_value = "target/bench")]
         dir: PathBuf,
+        /// Reuse the database of an earlier run with the same catalog instead of seeding again.
+        #[arg(long)]
+        reuse: bool,
     },
 }
 
@@ -112,9 +115,10 @@ fn main() -> ExitCode {
                 seed,
                 rounds,
                 dir,
+                reuse,
             }) => {
                 std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-                jieti_server::bench::search(&dir, courses, seed, rounds.max(1)).await
+                jieti_server::bench::search(&dir, courses, seed, rounds.max(1), reuse).await
             }
         }
     });

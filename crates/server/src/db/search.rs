@@ -70,18 +70,35 @@ pub struct SearchFilter {
 }
 
 /// The FTS matches of a query as `(doc, rank)`; ranked by bm25 (title 10, body 2, pinyin 6) when
-/// `ranked`, else rank 0 and doc order (cheaper: no scoring).
+/// `ranked`, else rank 0 (cheaper: no scoring).
+///
+/// The matches come back as one `group_concat` string: the SQLite driver hands rows over one at a
+/// time between threads, which for a broad query (tens of thousands of matches) costs far more
+/// than the search itself.
 pub async fn fts_matches(
     db: &Db,
     q: &ParsedQuery,
     ranked: bool,
 ) -> Result<Vec<(i64, f64)>, sqlx::Error> {
     let sql = if ranked {
-        "SELECT rowid, bm25(course_fts, 10.0, 2.0, 6.0) FROM course_fts WHERE course_fts MATCH ?"
+        // bm25() works only on FTS rows, not inside an aggregate: rank in a subquery (LIMIT -1
+        // keeps SQLite from flattening it into the aggregate).
+        "SELECT group_concat(rowid || ':' || r, ',') FROM
+           (SELECT rowid, bm25(course_fts, 10.0, 2.0, 6.0) AS r FROM course_fts WHERE course_fts MATCH ? LIMIT -1)"
     } else {
-        "SELECT rowid, 0.0 FROM course_fts WHERE course_fts MATCH ?"
+        "SELECT group_concat(rowid, ',') FROM course_fts WHERE course_fts MATCH ?"
     };
-    sqlx::query_as(sql).bind(&q.fts).fetch_all(db).await
+    let all: Option<String> = sqlx::query_scalar(sql).bind(&q.fts).fetch_one(db).await?;
+    let Some(all) = all else {
+        return Ok(Vec::new());
+    };
+    Ok(all
+        .split(',')
+        .filter_map(|item| {
+            let (doc, rank) = item.split_once(':').unwrap_or((item, "0"));
+            Some((doc.parse().ok()?, rank.parse().unwrap_or(0.0)))
+        })
+        .collect())
 }
 
 /// The listed form of the courses with these docs, in the same order, with title highlights.
