@@ -210,10 +210,7 @@ async fn courses(
         sort
     };
     let index = state.catalog_index().await?;
-    let matches = match &filter.q {
-        Some(q) => Some(search_db::fts_matches(&state.db, q, sort == Sort::Relevance).await?),
-        None => None,
-    };
+    let matches = filter.q.as_ref().map(|q| index.text_matches(q));
     let offset = (page as usize - 1) * per_page as usize;
     let found = index.run(
         &filter,

@@ -1,8 +1,8 @@
 //! An in-memory columnar copy of every course's filterable attributes, so filters, facet counts,
 //! sort and paging are one pass over integers instead of eight aggregate queries.
 //!
-//! About 60 bytes a course (≈ 20 MB at 350,000). FTS5 still finds the text matches; SQLite then
-//! reads only the page's rows. Rebuilt when `meta.catalog_version` changes (seeding); a review
+//! The text postings live here too: every token (sorted, so a prefix is a range) with the rows
+//! and columns it occurs in. SQLite reads only the page's rows. Rebuilt when `meta.catalog_version` changes (seeding); a review
 //! updates its course's rating in place.
 
 use std::collections::HashMap;
@@ -40,6 +40,24 @@ pub struct CatalogIndex {
     published: Vec<String>,
     by_popular: Vec<Row>,
     by_newest: Vec<Row>,
+    /// Text tokens, sorted (prefix queries are ranges), each with its postings:
+    /// `row << 3 | columns` (bit 0 title, 1 body, 2 pinyin).
+    tokens: Vec<(Box<str>, Vec<u32>)>,
+}
+
+/// Column bits of a posting, and their relevance weights (as the bm25 weights they replace).
+const IN_TITLE: u32 = 1;
+const IN_BODY: u32 = 2;
+const IN_PINYIN: u32 = 4;
+
+fn column_weight(cols: u32) -> u16 {
+    if cols & IN_TITLE != 0 {
+        10
+    } else if cols & IN_PINYIN != 0 {
+        6
+    } else {
+        2
+    }
 }
 
 #[derive(FromRow)]
@@ -58,6 +76,9 @@ struct IndexRow {
     institution_name: String,
     lang: String,
     published: String,
+    title: String,
+    subtitle: String,
+    tags: String,
 }
 
 fn intern<T: Copy + TryFrom<usize>>(
@@ -139,7 +160,8 @@ impl CatalogIndex {
     pub async fn build(db: &Db, version: String) -> Result<Self, sqlx::Error> {
         let rows: Vec<IndexRow> = sqlx::query_as(
             "SELECT c.doc, c.id, c.category_id, c.level, c.price_fen, c.duration_minutes, c.rating, c.rating_count,
-                    c.learner_count, c.certificate, c.institution_id, i.name AS institution_name, c.lang, c.published
+                    c.learner_count, c.certificate, c.institution_id, i.name AS institution_name, c.lang, c.published,
+                    c.title, c.subtitle, c.tags
              FROM courses c JOIN institutions i ON i.id = c.institution_id",
         )
         .fetch_all(db)
@@ -166,6 +188,7 @@ impl CatalogIndex {
             published: Vec::with_capacity(n),
             by_popular: Vec::new(),
             by_newest: Vec::new(),
+            tokens: Vec::new(),
         };
         let (mut cats, mut insts, mut langs) = (
             HashMap::new(),
@@ -174,6 +197,7 @@ impl CatalogIndex {
         );
         let mut inst_names = Vec::new();
         let clamp = |v: i64| v.clamp(0, i64::from(u32::MAX)) as u32;
+        let mut postings: HashMap<String, Vec<u32>> = HashMap::new();
         for (i, r) in rows.into_iter().enumerate() {
             ix.row_of_doc.insert(r.doc, i as Row);
             ix.docs.push(r.doc);
@@ -195,6 +219,27 @@ impl CatalogIndex {
             ix.institution.push(inst);
             ix.lang.push(intern(&mut langs, &mut ix.langs, &r.lang));
             ix.published.push(r.published);
+            let tags: Vec<String> = serde_json::from_str(&r.tags).unwrap_or_default();
+            let t = super::index_tokens(
+                &r.title,
+                &r.subtitle,
+                &tags,
+                &ix.institutions[inst as usize].1,
+            );
+            for (text, col) in [
+                (&t.title, IN_TITLE),
+                (&t.body, IN_BODY),
+                (&t.pinyin, IN_PINYIN),
+            ] {
+                for token in text.split(' ').filter(|x| !x.is_empty()) {
+                    let list = postings.entry(token.to_owned()).or_default();
+                    // Tokens of one course arrive together: merge its columns into one posting.
+                    match list.last_mut() {
+                        Some(last) if *last >> 3 == i as u32 => *last |= col,
+                        _ => list.push((i as u32) << 3 | col),
+                    }
+                }
+            }
             ix.ids.push(r.id);
         }
         let mut popular: Vec<Row> = (0..n as Row).collect();
@@ -203,6 +248,15 @@ impl CatalogIndex {
         newest.sort_unstable_by(|&a, &b| ix.newest_cmp(a, b));
         ix.by_popular = popular;
         ix.by_newest = newest;
+        let mut tokens: Vec<(Box<str>, Vec<u32>)> = postings
+            .into_iter()
+            .map(|(k, mut v)| {
+                v.shrink_to_fit();
+                (k.into_boxed_str(), v)
+            })
+            .collect();
+        tokens.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        ix.tokens = tokens;
         Ok(ix)
     }
 
@@ -214,6 +268,75 @@ impl CatalogIndex {
     /// Whether the index is empty.
     pub fn is_empty(&self) -> bool {
         self.docs.is_empty()
+    }
+
+    /// Postings of the tokens equal to `token`, or starting with it when `prefix`.
+    fn postings<'a>(
+        &'a self,
+        token: &'a str,
+        prefix: bool,
+    ) -> impl Iterator<Item = &'a Vec<u32>> + 'a {
+        let start = self.tokens.partition_point(|(t, _)| &**t < token);
+        self.tokens[start..]
+            .iter()
+            .take_while(move |(t, _)| {
+                if prefix {
+                    t.starts_with(token)
+                } else {
+                    &**t == token
+                }
+            })
+            .map(|(_, p)| p)
+    }
+
+    /// The rows matching every term of `q`, with a rank (lower is better): minus the sum over
+    /// terms of the best column's weight (title 10, pinyin 6, body 2).
+    ///
+    /// Same semantics as the parsed query: Han runs are their bigrams (or the one character),
+    /// words are prefixes of any token.
+    pub fn text_matches(&self, q: &super::ParsedQuery) -> Vec<(Row, f64)> {
+        let terms: Vec<(&str, bool)> = q
+            .terms
+            .iter()
+            .map(|t| (t.token.as_str(), t.prefix))
+            .collect();
+        if terms.is_empty() {
+            return Vec::new();
+        }
+        let n = self.docs.len();
+        // seen[row] = how many terms the row has matched so far; score = best weights summed.
+        let mut seen = vec![0u8; n];
+        let mut score = vec![0u16; n];
+        // The best column weight of the current term per row, and the rows it matched.
+        let mut term_weight = vec![0u16; n];
+        let mut matched: Vec<Row> = Vec::new();
+        for (k, (token, prefix)) in terms.iter().enumerate() {
+            let k = k as u8;
+            matched.clear();
+            for list in self.postings(token, *prefix) {
+                for &p in list {
+                    let row = (p >> 3) as usize;
+                    let w = column_weight(p & 7);
+                    if seen[row] == k {
+                        seen[row] = k + 1;
+                        term_weight[row] = w;
+                        matched.push(row as Row);
+                    } else if seen[row] == k + 1 {
+                        // Matched this term through another token too: keep the best column.
+                        term_weight[row] = term_weight[row].max(w);
+                    }
+                }
+            }
+            for &row in &matched {
+                score[row as usize] += term_weight[row as usize];
+            }
+        }
+        let mut candidates = matched;
+        candidates.sort_unstable();
+        candidates
+            .into_iter()
+            .map(|r| (r, -f64::from(score[r as usize])))
+            .collect()
     }
 
     /// Updates one course's average rating (after a review), without a rebuild.
@@ -300,11 +423,11 @@ impl CatalogIndex {
 
     /// Filters, counts facets, sorts and pages `candidates` (all rows when None).
     ///
-    /// `ranked`: the FTS matches as `(doc, rank)`, best first, for relevance order.
+    /// `matches`: the text matches as `(row, rank)` (lower rank is better), for relevance order.
     pub fn run(
         &self,
         filter: &SearchFilter,
-        matches: Option<&[(i64, f64)]>,
+        matches: Option<&[(Row, f64)]>,
         sort: Sort,
         limit: usize,
         offset: usize,
@@ -330,18 +453,24 @@ impl CatalogIndex {
         };
         match matches {
             Some(list) => {
-                for &(doc, rank) in list {
-                    if let Some(&r) = self.row_of_doc.get(&doc) {
-                        visit(r, rank);
-                    }
+                for &(r, rank) in list {
+                    visit(r, rank);
                 }
             }
             None => (0..self.docs.len() as Row).for_each(|r| visit(r, 0.0)),
         }
         let page: Vec<Row> = match (sort, matches) {
             (Sort::Relevance, Some(_)) => {
-                matched
-                    .sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| self.popular_cmp(a.0, b.0)));
+                let cmp = |a: &(Row, f64), b: &(Row, f64)| {
+                    a.1.total_cmp(&b.1).then_with(|| self.popular_cmp(a.0, b.0))
+                };
+                // Only the first offset + limit need ordering: select them, then sort those.
+                let want = (offset + limit).min(matched.len());
+                if want > 0 && want < matched.len() {
+                    matched.select_nth_unstable_by(want - 1, cmp);
+                    matched.truncate(want);
+                }
+                matched.sort_unstable_by(cmp);
                 matched
                     .iter()
                     .skip(offset)

@@ -1,17 +1,18 @@
 //! Chinese-aware course search: the tokens a course is indexed under and the parsing of a learner's
-//! query into an FTS5 expression, so that characters, full pinyin and initials all find it.
+//! query into terms, so that characters, full pinyin and initials all find it. The postings live
+//! in memory ([`index`]).
 //!
-//! Index side (one FTS5 row per course, columns `title`, `body`, `pinyin`, pre-tokenised here and
-//! split on spaces by FTS5's unicode61 tokenizer):
+//! Tokens of a course, in three columns (`title`, `body` = subtitle, tags and institution,
+//! `pinyin`):
 //! - Han runs become unigrams and bigrams (`电商运营` → `电 商 运 营 电商 商运 运营`), so one- and
 //!   two-character queries hit the index (a trigram index cannot answer `电商`).
 //! - Latin words become lower-case tokens; well-known abbreviations are added (`photoshop` → `ps`).
 //! - For every Han run, each suffix of up to [`MAX_SYLLABLES`] characters is added as concatenated
 //!   full pinyin and as initials, with every reading of a heteronym (`会计` → `kuaiji huiji kj hj`),
-//!   so a prefix query `dianshang*` or `ds*` finds `电商运营`.
+//!   so a prefix term `dianshang` or `ds` finds `电商运营`.
 //!
-//! Query side: Han runs become AND-ed bigram tokens, Latin words become prefix tokens matched against
-//! Latin and pinyin tokens alike. Every token is quoted, so FTS5 syntax in a query is just text.
+//! Query side: Han runs become bigram terms, Latin words prefix terms matched against Latin and
+//! pinyin tokens alike; every term must match.
 
 pub mod index;
 
@@ -126,7 +127,7 @@ pub fn readings(c: char) -> Vec<&'static str> {
     out
 }
 
-/// The tokens of one course for the three FTS columns.
+/// The tokens of one course, space-separated, per column.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct IndexTokens {
     /// Tokens of the title.
@@ -234,18 +235,25 @@ pub fn index_tokens(
 /// A learner's query, parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParsedQuery {
-    /// The FTS5 MATCH expression.
-    pub fts: String,
+    /// Terms that must all match: a token, and whether any token starting with it matches too.
+    pub terms: Vec<Term>,
     /// The query's segments, for highlighting.
     pub segments: Vec<Segment>,
 }
 
-/// Quotes a token for FTS5 (a quoted string is always a plain term).
-fn quote(token: &str) -> String {
-    format!("\"{}\"", token.replace('"', "\"\""))
+/// One term of a query.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Term {
+    /// The token (a Han unigram or bigram, or a lower-case word).
+    pub token: String,
+    /// Whether tokens that start with it match (words: Latin prefixes, pinyin, initials).
+    pub prefix: bool,
 }
 
 /// Parses a query; `None` when it has nothing searchable (only punctuation or spaces).
+///
+/// Han runs become their bigrams (one character: itself), words become prefix terms. Nothing of
+/// the input is ever interpreted as syntax: terms are only Han characters and ASCII letters/digits.
 pub fn parse_query(q: &str) -> Option<ParsedQuery> {
     let segs = segments(q);
     let mut terms = Vec::new();
@@ -254,22 +262,30 @@ pub fn parse_query(q: &str) -> Option<ParsedQuery> {
             Segment::Han(run) => {
                 let chars: Vec<char> = run.chars().collect();
                 if chars.len() == 1 {
-                    terms.push(quote(run));
+                    terms.push(Term {
+                        token: run.clone(),
+                        prefix: false,
+                    });
                 } else {
-                    for pair in chars.windows(2) {
-                        terms.push(quote(&pair.iter().collect::<String>()));
-                    }
+                    terms.extend(chars.windows(2).map(|w| Term {
+                        token: w.iter().collect(),
+                        prefix: false,
+                    }));
                 }
             }
-            // A prefix term: matches Latin words and pinyin/initials tokens alike.
-            Segment::Word(w) => terms.push(format!("{}*", quote(w))),
+            Segment::Word(w) => terms.push(Term {
+                token: w.clone(),
+                prefix: true,
+            }),
         }
     }
+    terms.sort();
+    terms.dedup();
     if terms.is_empty() {
         return None;
     }
     Some(ParsedQuery {
-        fts: terms.join(" AND "),
+        terms,
         segments: segs,
     })
 }
@@ -430,11 +446,24 @@ mod tests {
     }
 
     #[test]
-    fn queries_are_quoted_and_never_fts_syntax() {
-        let q = parse_query("电商 ds").unwrap();
-        assert_eq!(q.fts, "\"电商\" AND \"ds\"*");
-        let q = parse_query("Python数据分析").unwrap();
-        assert_eq!(q.fts, "\"python\"* AND \"数据\" AND \"据分\" AND \"分析\"");
+    fn queries_become_terms_and_never_syntax() {
+        let terms = |q: &str| -> Vec<(String, bool)> {
+            parse_query(q)
+                .map(|p| p.terms.into_iter().map(|t| (t.token, t.prefix)).collect())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            terms("电商 ds"),
+            [("ds".into(), true), ("电商".into(), false)]
+        );
+        let mut want: Vec<(String, bool)> = vec![
+            ("python".into(), true),
+            ("数据".into(), false),
+            ("据分".into(), false),
+            ("分析".into(), false),
+        ];
+        want.sort();
+        assert_eq!(terms("Python数据分析"), want);
         for nasty in [
             "\"",
             "a\" OR \"b",
@@ -443,15 +472,13 @@ mod tests {
             "*",
             "^x",
             "(",
-            "AND",
             "-x",
+            "'; DROP TABLE courses; --",
         ] {
-            let q = parse_query(nasty);
-            if let Some(q) = q {
+            for (t, _) in terms(nasty) {
                 assert!(
-                    q.fts.split(" AND ").all(|t| t.starts_with('"')),
-                    "{nasty}: {}",
-                    q.fts
+                    t.chars().all(|c| c.is_ascii_alphanumeric() || is_han(c)),
+                    "{nasty}: {t}"
                 );
             }
         }

@@ -232,7 +232,6 @@ async fn write_demo(
         write_video(tx, v).await?;
     }
     let mut video_turn = 0usize;
-    let ids: Vec<String> = demo.courses.iter().map(|c| c.id.clone()).collect();
     for c in &demo.courses {
         let minutes: i64 = c
             .chapters
@@ -346,7 +345,6 @@ async fn write_demo(
             }
         }
     }
-    crate::db::search::reindex(tx, &ids).await?;
     Ok(())
 }
 

@@ -274,10 +274,6 @@ pub async fn seed_synthetic(db: &Db, n: u64, seed: u64) -> Result<(), String> {
             },
         );
         qb.build().execute(&mut *tx).await.map_err(err)?;
-        let ids: Vec<String> = courses.iter().map(|c| c.id.clone()).collect();
-        crate::db::search::reindex(&mut tx, &ids)
-            .await
-            .map_err(err)?;
         next = end;
     }
     crate::db::set_meta(
