@@ -160,6 +160,19 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("Jieti is running at http://{addr}/  (API: http://{addr}/api/v1/health)");
     let state = AppState::new(pool, dist, args.db.media);
+    // Build the search index now, not on the first learner's search (≈ 35 s at 350,000 courses).
+    let warm = state.clone();
+    tokio::spawn(async move {
+        let started = std::time::Instant::now();
+        match warm.catalog_index().await {
+            Ok(ix) => tracing::info!(
+                courses = ix.len(),
+                secs = started.elapsed().as_secs_f64(),
+                "search index ready"
+            ),
+            Err(e) => tracing::error!(error = %e, "building the search index"),
+        }
+    });
     axum::serve(
         listener,
         app(state).into_make_service_with_connect_info::<SocketAddr>(),

@@ -89,12 +89,19 @@ fn intern<T: Copy + TryFrom<usize>>(
     if let Some(v) = map.get(value) {
         return *v;
     }
-    let id = T::try_from(list.len())
-        .ok()
-        .unwrap_or_else(|| panic!("too many distinct values"));
-    map.insert(value.to_owned(), id);
-    list.push(value.to_owned());
-    id
+    match T::try_from(list.len()) {
+        Ok(id) => {
+            map.insert(value.to_owned(), id);
+            list.push(value.to_owned());
+            id
+        }
+        // More distinct values than the column type holds (65,536 categories or languages):
+        // share an existing one rather than fail every search.
+        Err(_) => *map
+            .values()
+            .next()
+            .unwrap_or_else(|| unreachable!("a full table is not empty")),
+    }
 }
 
 fn level_code(level: &str) -> u8 {
