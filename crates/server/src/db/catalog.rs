@@ -54,6 +54,13 @@ async fn exists(db: &Db, sql: &'static str, id: &str) -> Result<bool, sqlx::Erro
     Ok(found.is_some())
 }
 
+/// The columns of a [`CourseRow`], from `courses c JOIN institutions i`.
+pub(crate) const COURSE_COLUMNS: &str =
+    "c.id, c.title, c.subtitle, c.category_id, c.institution_id,
+    i.name AS institution_name, i.verified AS institution_verified, c.level, c.lang, c.price_fen,
+    c.list_price_fen, c.duration_minutes, c.lesson_count, c.rating, c.rating_count, c.learner_count,
+    c.certificate, c.cover_url, c.published";
+
 /// A course row joined with its institution, as listings select it.
 #[derive(FromRow)]
 pub(crate) struct CourseRow {
@@ -161,16 +168,10 @@ pub async fn course_detail(
     db: &Db,
     id: &str,
 ) -> Result<Option<jieti_api::CourseDetail>, sqlx::Error> {
-    let summary: Option<CourseRow> = sqlx::query_as(
-        "SELECT c.id, c.title, c.subtitle, c.category_id, c.institution_id,
-                i.name AS institution_name, i.verified AS institution_verified,
-                c.level, c.lang, c.price_fen, c.list_price_fen, c.duration_minutes, c.lesson_count,
-                c.rating, c.rating_count, c.learner_count, c.certificate, c.cover_url, c.published
-         FROM courses c JOIN institutions i ON i.id = c.institution_id WHERE c.id = ?",
-    )
-    .bind(id)
-    .fetch_optional(db)
-    .await?;
+    let sql = format!(
+        "SELECT {COURSE_COLUMNS} FROM courses c JOIN institutions i ON i.id = c.institution_id WHERE c.id = ?"
+    );
+    let summary: Option<CourseRow> = sqlx::query_as(&sql).bind(id).fetch_optional(db).await?;
     let Some(summary) = summary else {
         return Ok(None);
     };

@@ -3,7 +3,7 @@
 use jieti_api::{CourseSummary, Enrollment, Review, Session};
 use sqlx::{Sqlite, Transaction};
 
-use super::catalog::CourseRow;
+use super::catalog::{CourseRow, COURSE_COLUMNS};
 use super::Db;
 use crate::auth::{self, Learner, ACCOUNT_TTL_SECS, GUEST_TTL_SECS};
 use crate::error::{AppError, AppResult};
@@ -45,6 +45,22 @@ async fn me(
     .me())
 }
 
+/// Issues a session for `learner_id`, commits, and returns it with the learner.
+async fn finish_session(
+    mut tx: Transaction<'_, Sqlite>,
+    learner_id: &str,
+    ttl: i64,
+) -> AppResult<Session> {
+    let (token, expires_at) = new_session(&mut tx, learner_id, ttl).await?;
+    let learner = me(&mut tx, learner_id).await?;
+    tx.commit().await?;
+    Ok(Session {
+        token,
+        expires_at,
+        learner,
+    })
+}
+
 /// A new guest learner and its token.
 pub async fn create_guest(db: &Db) -> AppResult<Session> {
     let mut tx = db.begin().await?;
@@ -54,14 +70,7 @@ pub async fn create_guest(db: &Db) -> AppResult<Session> {
         .bind(auth::now())
         .execute(&mut *tx)
         .await?;
-    let (token, expires_at) = new_session(&mut tx, &id, GUEST_TTL_SECS).await?;
-    let learner = me(&mut tx, &id).await?;
-    tx.commit().await?;
-    Ok(Session {
-        token,
-        expires_at,
-        learner,
-    })
+    finish_session(tx, &id, GUEST_TTL_SECS).await
 }
 
 /// Makes `guest` (or a new learner) an account; the guest's token is revoked, a new one issued.
@@ -116,14 +125,7 @@ pub async fn sign_up(
             id
         }
     };
-    let (token, expires_at) = new_session(&mut tx, &id, ACCOUNT_TTL_SECS).await?;
-    let learner = me(&mut tx, &id).await?;
-    tx.commit().await?;
-    Ok(Session {
-        token,
-        expires_at,
-        learner,
-    })
+    finish_session(tx, &id, ACCOUNT_TTL_SECS).await
 }
 
 /// The learner id and password hash of an account.
@@ -154,14 +156,7 @@ pub async fn sign_in(db: &Db, learner_id: &str, guest: Option<&Learner>) -> AppR
             .execute(&mut *tx)
             .await?;
     }
-    let (token, expires_at) = new_session(&mut tx, learner_id, ACCOUNT_TTL_SECS).await?;
-    let learner = me(&mut tx, learner_id).await?;
-    tx.commit().await?;
-    Ok(Session {
-        token,
-        expires_at,
-        learner,
-    })
+    finish_session(tx, learner_id, ACCOUNT_TTL_SECS).await
 }
 
 /// Revokes one session.
@@ -179,17 +174,12 @@ pub async fn enrolled_courses(
     db: &Db,
     learner_id: &str,
 ) -> Result<Vec<CourseSummary>, sqlx::Error> {
-    let rows: Vec<CourseRow> = sqlx::query_as(
-        "SELECT c.id, c.title, c.subtitle, c.category_id, c.institution_id,
-                i.name AS institution_name, i.verified AS institution_verified,
-                c.level, c.lang, c.price_fen, c.list_price_fen, c.duration_minutes, c.lesson_count,
-                c.rating, c.rating_count, c.learner_count, c.certificate, c.cover_url, c.published
+    let sql = format!(
+        "SELECT {COURSE_COLUMNS}
          FROM enrollments e JOIN courses c ON c.id = e.course_id JOIN institutions i ON i.id = c.institution_id
-         WHERE e.learner_id = ? ORDER BY e.enrolled_at DESC, c.id",
-    )
-    .bind(learner_id)
-    .fetch_all(db)
-    .await?;
+         WHERE e.learner_id = ? ORDER BY e.enrolled_at DESC, c.id"
+    );
+    let rows: Vec<CourseRow> = sqlx::query_as(&sql).bind(learner_id).fetch_all(db).await?;
     Ok(rows.into_iter().map(Into::into).collect())
 }
 

@@ -3,7 +3,7 @@
 use jieti_api::{CourseSummary, Level};
 use sqlx::{QueryBuilder, Sqlite};
 
-use super::catalog::CourseRow;
+use super::catalog::{CourseRow, COURSE_COLUMNS};
 use super::Db;
 use crate::search::{self, ParsedQuery};
 
@@ -78,13 +78,9 @@ pub async fn courses_by_docs(
     if docs.is_empty() {
         return Ok(Vec::new());
     }
-    let mut qb = QueryBuilder::<Sqlite>::new(
-        "SELECT c.doc, c.id, c.title, c.subtitle, c.category_id, c.institution_id,
-                i.name AS institution_name, i.verified AS institution_verified,
-                c.level, c.lang, c.price_fen, c.list_price_fen, c.duration_minutes, c.lesson_count,
-                c.rating, c.rating_count, c.learner_count, c.certificate, c.cover_url, c.published
-         FROM courses c JOIN institutions i ON i.id = c.institution_id WHERE c.doc IN (",
-    );
+    let mut qb = QueryBuilder::<Sqlite>::new(format!(
+        "SELECT c.doc, {COURSE_COLUMNS} FROM courses c JOIN institutions i ON i.id = c.institution_id WHERE c.doc IN ("
+    ));
     let mut sep = qb.separated(", ");
     for d in docs {
         sep.push_bind(*d);
