@@ -151,3 +151,28 @@ async fn switching_the_locale_rewrites_the_header_and_persists() {
     drop(handle);
     storage::remove(LOCALE_KEY);
 }
+
+#[wasm_bindgen_test]
+fn contract_json_decodes_through_the_browser_parser() {
+    // The app decodes with JSON.parse + serde-wasm-bindgen: absent optionals, unknown fields and
+    // unknown error codes must behave as with serde_json.
+    let parse = |s: &str| js_sys::JSON::parse(s).unwrap();
+    let e: jieti_api::ErrorBody = serde_wasm_bindgen::from_value(parse(
+        r#"{"error":{"code":"quota_exceeded","message":"x","extra":1}}"#,
+    ))
+    .unwrap();
+    assert_eq!(e.error.code, jieti_api::ErrorCode::Unknown);
+    assert_eq!(e.error.field, None);
+    let page: jieti_api::Page<jieti_api::CourseSummary> = serde_wasm_bindgen::from_value(parse(
+        r#"{"items":[{"id":"c","title":"电商","subtitle":"","category_id":"it","institution":{"id":"i","name":"n","verified":true},
+            "level":"beginner","lang":"zh-Hans","price_fen":990,"duration_minutes":60,"lesson_count":3,"rating":4.75,
+            "rating_count":12,"learner_count":3000000000,"certificate":false,"published":"2026-01-01","highlights":[[0,2]],"new_field":true}],
+            "total":1,"page":1,"per_page":20,"facets":{"category":[]}}"#,
+    ))
+    .unwrap();
+    let c = &page.items[0];
+    assert_eq!(c.list_price_fen, None);
+    assert_eq!(c.highlights, vec![[0, 2]]);
+    assert_eq!(c.learner_count, 3_000_000_000);
+    assert!((c.rating - 4.75).abs() < 1e-6);
+}
