@@ -34,7 +34,8 @@ pub struct AppState {
 struct Paths {
     dist: Option<PathBuf>,
     media: PathBuf,
-    auth_limiter: auth::RateLimiter,
+    email_limiter: auth::RateLimiter,
+    address_limiter: auth::RateLimiter,
     index: std::sync::RwLock<Option<Arc<search::index::CatalogIndex>>>,
     rebuilding: tokio::sync::Mutex<()>,
 }
@@ -42,14 +43,18 @@ struct Paths {
 impl AppState {
     /// State over `db`, serving the built app from `dist` (when given) and media from `media`.
     pub fn new(db: db::Db, dist: Option<PathBuf>, media: PathBuf) -> Self {
-        // Ten sign-in or sign-up attempts per client and per email per 15 minutes.
-        let auth_limiter = auth::RateLimiter::new(10, std::time::Duration::from_secs(15 * 60));
+        // Sign-in and sign-up: 10 attempts per email and 100 per client address per 15 minutes.
+        // The address limit is loose because mobile carriers put many learners behind one address.
+        let window = std::time::Duration::from_secs(15 * 60);
+        let email_limiter = auth::RateLimiter::new(10, window);
+        let address_limiter = auth::RateLimiter::new(100, window);
         AppState {
             db,
             inner: Arc::new(Paths {
                 dist,
                 media,
-                auth_limiter,
+                email_limiter,
+                address_limiter,
                 index: std::sync::RwLock::new(None),
                 rebuilding: tokio::sync::Mutex::new(()),
             }),
@@ -61,9 +66,14 @@ impl AppState {
         self.inner.dist.as_ref()
     }
 
-    /// Limits sign-in and sign-up attempts.
-    pub fn auth_limiter(&self) -> &auth::RateLimiter {
-        &self.inner.auth_limiter
+    /// Limits sign-in and sign-up attempts per email.
+    pub fn email_limiter(&self) -> &auth::RateLimiter {
+        &self.inner.email_limiter
+    }
+
+    /// Limits sign-in and sign-up attempts per client address.
+    pub fn address_limiter(&self) -> &auth::RateLimiter {
+        &self.inner.address_limiter
     }
 
     /// The in-memory catalog index, rebuilt first if the catalog changed since it was built.

@@ -36,14 +36,15 @@ async fn start_guest(State(state): State<AppState>) -> AppResult<Response> {
 
 /// Counts an attempt against the client's address and the email; 429 past the limit.
 fn limit(state: &AppState, addr: &ClientAddr, email: &str) -> AppResult<()> {
-    let limiter = state.auth_limiter();
     if let Some(ip) = addr.0 {
-        limiter
-            .check(&format!("ip:{ip}"))
+        state
+            .address_limiter()
+            .check(&ip.to_string())
             .map_err(AppError::RateLimited)?;
     }
-    limiter
-        .check(&format!("email:{email}"))
+    state
+        .email_limiter()
+        .check(email)
         .map_err(AppError::RateLimited)
 }
 
