@@ -1,12 +1,10 @@
 //! Providers and the one route table: the only file that knows the app's paths.
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::hooks::use_location;
-use leptos_router::path;
 use wasm_bindgen::JsCast;
 
 use crate::components::Header;
+use crate::router::{provide_router, use_url, Url};
 use crate::state::{provide_i18n, use_i18n, use_title};
 use crate::{account, dashboard, discovery, embed, player, quiz};
 
@@ -61,40 +59,58 @@ pub mod href {
     }
 }
 
-/// The whole app: providers, the header, and the routes.
-#[component]
-pub fn App() -> impl IntoView {
-    provide_i18n();
-    view! {
-        <Router>
-            <Chrome/>
-            <main id="main" tabindex="-1">
-                <Routes fallback=NotFound>
-                    <Route path=path!("/") view=discovery::CatalogPage/>
-                    <Route path=path!("/search") view=discovery::SearchPage/>
-                    <Route path=path!("/courses/:id") view=discovery::CoursePage/>
-                    <Route path=path!("/institutions/:id") view=discovery::InstitutionPage/>
-                    <Route path=path!("/learn/:course/:lesson") view=player::LearnPage/>
-                    <Route path=path!("/quiz/:id") view=quiz::QuizPage/>
-                    <Route path=path!("/dashboard") view=dashboard::DashboardPage/>
-                    <Route path=path!("/sign-in") view=account::SignInPage/>
-                    <Route path=path!("/embed/course/:id") view=embed::EmbedCoursePage/>
-                    <Route path=path!("/embed/lesson/:id") view=embed::EmbedLessonPage/>
-                </Routes>
-            </main>
-        </Router>
+/// A page of the app, parsed from the URL's path.
+#[derive(Clone, Debug, PartialEq)]
+enum Page {
+    Catalog,
+    Search,
+    Course(String),
+    Institution(String),
+    Learn(String, String),
+    Quiz(String),
+    Dashboard,
+    SignIn,
+    SignUp,
+    EmbedCourse(String),
+    EmbedLesson(String),
+    NotFound,
+}
+
+impl Page {
+    fn parse(url: &Url) -> Page {
+        let segments = url.segments();
+        let s: Vec<&str> = segments.iter().map(String::as_str).collect();
+        match s.as_slice() {
+            [] => Page::Catalog,
+            ["search"] => Page::Search,
+            ["courses", id] => Page::Course((*id).into()),
+            ["institutions", id] => Page::Institution((*id).into()),
+            ["learn", course, lesson] => Page::Learn((*course).into(), (*lesson).into()),
+            ["quiz", id] => Page::Quiz((*id).into()),
+            ["dashboard"] => Page::Dashboard,
+            ["sign-in"] => Page::SignIn,
+            ["sign-up"] => Page::SignUp,
+            ["embed", "course", id] => Page::EmbedCourse((*id).into()),
+            ["embed", "lesson", id] => Page::EmbedLesson((*id).into()),
+            _ => Page::NotFound,
+        }
     }
 }
 
-/// The header, except inside embeds, which show only the player.
-///
-/// Also moves focus to the main content after each navigation, so keyboard and screen-reader
-/// users land on the new page instead of on a link that no longer exists.
+/// The whole app: providers, the header, and the page for the URL.
 #[component]
-fn Chrome() -> impl IntoView {
-    let location = use_location();
-    Effect::new(move |previous: Option<(String, String)>| {
-        let now = (location.pathname.get(), location.search.get());
+pub fn App() -> impl IntoView {
+    provide_i18n();
+    provide_router();
+    let url = use_url();
+    // A page is rebuilt only when the path names another page; query changes are the page's own.
+    let page = Memo::new(move |_| url.with(Page::parse));
+    let embed =
+        Memo::new(move |_| matches!(page.get(), Page::EmbedCourse(_) | Page::EmbedLesson(_)));
+    // After each navigation, move focus to the new page, so keyboard and screen-reader users land
+    // there instead of on a link that no longer exists.
+    Effect::new(move |previous: Option<Page>| {
+        let now = page.get();
         if previous.is_some_and(|p| p != now) {
             if let Some(main) = document().get_element_by_id("main") {
                 let _ = main.unchecked_into::<web_sys::HtmlElement>().focus();
@@ -102,7 +118,24 @@ fn Chrome() -> impl IntoView {
         }
         now
     });
-    move || (!location.pathname.get().starts_with("/embed/")).then(Header)
+    let view = move || match page.get() {
+        Page::Catalog => view! { <discovery::CatalogPage search=false/> }.into_any(),
+        Page::Search => view! { <discovery::CatalogPage search=true/> }.into_any(),
+        Page::Course(id) => view! { <discovery::CoursePage id/> }.into_any(),
+        Page::Institution(id) => view! { <discovery::InstitutionPage id/> }.into_any(),
+        Page::Learn(..) => player::LearnPage().into_any(),
+        Page::Quiz(_) => quiz::QuizPage().into_any(),
+        Page::Dashboard => dashboard::DashboardPage().into_any(),
+        Page::SignIn => view! { <account::AccountPage sign_up=false/> }.into_any(),
+        Page::SignUp => view! { <account::AccountPage sign_up=true/> }.into_any(),
+        Page::EmbedCourse(_) => embed::EmbedCoursePage().into_any(),
+        Page::EmbedLesson(_) => embed::EmbedLessonPage().into_any(),
+        Page::NotFound => NotFound().into_any(),
+    };
+    view! {
+        {move || (!embed.get()).then(Header)}
+        <main id="main" tabindex="-1">{view}</main>
+    }
 }
 
 /// Shown for any path the route table does not know.

@@ -7,7 +7,11 @@ use crate::state::use_i18n;
 
 /// The sign_in page (coming soon).
 #[component]
-pub fn SignInPage() -> impl IntoView {
+pub fn AccountPage(
+    /// Sign up rather than sign in.
+    sign_up: bool,
+) -> impl IntoView {
+    let _ = sign_up;
     let i18n = use_i18n();
     view! { <ComingSoon title=Signal::derive(i18n.text(|t| t.page_sign_in))/> }
 }

@@ -1,10 +1,10 @@
 //! The site header: brand, main navigation and the language menu.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 
 use crate::app::href;
 use crate::i18n::{native_name, Locale};
+use crate::router::use_url;
 use crate::state::use_i18n;
 
 /// The top bar of every page (same markup as the static shell in index.html).
@@ -16,9 +16,9 @@ pub fn Header() -> impl IntoView {
             i18n.set(locale);
         }
     };
-    let location = use_location();
+    let url = use_url();
     // One closure type for every nav link's aria-current.
-    let current = move |path: String| move || (location.pathname.get() == path).then_some("page");
+    let current = move |path: String| move || url.with(|u| u.path == path).then_some("page");
     view! {
         <a class="skip-link" href="#main" rel="external">{i18n.text(|t| t.skip_to_content)}</a>
         <header class="site-header">

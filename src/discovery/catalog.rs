@@ -3,7 +3,6 @@
 use jieti_api::{Category, CourseQuery, CourseSummary, Page};
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 use stylers_macro::style;
 
 use super::course_card::CourseCard;
@@ -12,6 +11,7 @@ use crate::api::{use_fetch, Fetch};
 use crate::app::href;
 use crate::components::{CourseListSkeleton, EmptyState, ErrorView};
 use crate::i18n;
+use crate::router::use_url;
 use crate::state::{use_i18n, use_title};
 
 /// Courses per catalog page.
@@ -19,10 +19,14 @@ const PER_PAGE: u32 = 20;
 
 /// The home page: popular courses, filterable by category, paged.
 #[component]
-pub fn CatalogPage() -> impl IntoView {
+pub fn CatalogPage(
+    /// Opened as search: the search box takes focus.
+    search: bool,
+) -> impl IntoView {
+    let _ = search;
     let i18n = use_i18n();
-    let query = use_query_map();
-    let category = Memo::new(move |_| query.with(|q| q.get("category").filter(|c| !c.is_empty())));
+    let query = use_url();
+    let category = Memo::new(move |_| query.with(|q| q.get("category").map(str::to_owned)));
     let page = Memo::new(move |_| {
         query.with(|q| {
             q.get("page")

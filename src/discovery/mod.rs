@@ -10,23 +10,24 @@ use leptos::prelude::*;
 use crate::components::ComingSoon;
 use crate::state::use_i18n;
 
-/// Search (coming soon).
-#[component]
-pub fn SearchPage() -> impl IntoView {
-    let i18n = use_i18n();
-    view! { <ComingSoon title=Signal::derive(i18n.text(|t| t.page_search))/> }
-}
-
 /// A course's page (coming soon).
 #[component]
-pub fn CoursePage() -> impl IntoView {
+pub fn CoursePage(
+    /// The course id.
+    id: String,
+) -> impl IntoView {
+    let _ = id;
     let i18n = use_i18n();
     view! { <ComingSoon title=Signal::derive(i18n.text(|t| t.page_course))/> }
 }
 
 /// An institution's page (coming soon).
 #[component]
-pub fn InstitutionPage() -> impl IntoView {
+pub fn InstitutionPage(
+    /// The institution id.
+    id: String,
+) -> impl IntoView {
+    let _ = id;
     let i18n = use_i18n();
     view! { <ComingSoon title=Signal::derive(i18n.text(|t| t.page_institution))/> }
 }
