@@ -53,6 +53,12 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERS
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
+# Cuts the app's wasm into page chunks (src/lazy.rs, scripts/bin/wasm-bindgen).
+if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+  say "compiling wasm-split-cli $WASM_SPLIT_VERSION (once; about 2 minutes)"
+  cargo install --locked wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary
+fi
+
 # npm ci only when the lock changed since the last install (a stamp holds its hash).
 npm_ci() {
   local dir="$1" stamp="$1/node_modules/.jieti-lock-hash" hash

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::components::Header;
+use crate::lazy::LazyPage;
 use crate::router::{provide_router, use_url, Url};
 use crate::state::{provide_i18n, use_i18n, use_title};
 use crate::{account, dashboard, discovery, embed, player, quiz};
@@ -121,7 +122,10 @@ pub fn App() -> impl IntoView {
     let view = move || match page.get() {
         Page::Catalog => view! { <discovery::CatalogPage search=false/> }.into_any(),
         Page::Search => view! { <discovery::CatalogPage search=true/> }.into_any(),
-        Page::Course(id) => view! { <discovery::CoursePage id/> }.into_any(),
+        Page::Course(id) => {
+            let load = move || discovery::course_page(id.clone());
+            view! { <LazyPage load=Box::new(load)/> }.into_any()
+        },
         Page::Institution(id) => view! { <discovery::InstitutionPage id/> }.into_any(),
         Page::Learn(..) => player::LearnPage().into_any(),
         Page::Quiz(_) => quiz::QuizPage().into_any(),

@@ -4,6 +4,7 @@
 //! use (nested routes, suspense-aware transitions, server integration). Pages read the URL through
 //! [`use_url`] and change it with [`navigate`]; plain `<a href>` links just work.
 
+use jieti_api::encode_component;
 use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast};
 
@@ -44,6 +45,41 @@ impl Url {
             .iter()
             .find(|(k, v)| k == name && !v.is_empty())
             .map(|(_, v)| v.as_str())
+    }
+
+    /// This URL as an href.
+    pub fn href(&self) -> String {
+        let query: Vec<String> = self
+            .query
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v)))
+            .collect();
+        if query.is_empty() {
+            self.path.clone()
+        } else {
+            format!("{}?{}", self.path, query.join("&"))
+        }
+    }
+
+    /// The href of this URL with `name` set to `value` (removed when None) and back on page 1.
+    pub fn with(&self, name: &str, value: Option<&str>) -> String {
+        let mut next = self.clone();
+        next.query.retain(|(k, _)| k != name && k != "page");
+        if let Some(v) = value {
+            next.query.push((name.to_owned(), v.to_owned()));
+        }
+        next.href()
+    }
+
+    /// The href of this URL at page `n` (page 1 has no parameter).
+    pub fn at_page(&self, n: u32) -> String {
+        let mut next = self.clone();
+        next.query.retain(|(k, _)| k != "page");
+        if n > 1 {
+            next.query.push(("page".into(), n.to_string()));
+        }
+        next.href()
     }
 
     /// The path's segments, percent-decoded (`/courses/a%20b` → `["courses", "a b"]`).
@@ -176,6 +212,9 @@ mod tests {
         assert_eq!(url.get("empty"), None);
         assert_eq!(url.get("flag"), None);
         assert_eq!(Url::parse("", "").path, "/");
+        assert_eq!(url.with("q", Some("a&b")), "/courses/a%20b?q=a%26b");
+        assert_eq!(url.with("page", None), "/courses/a%20b?q=%E7%94%B5%E5%95%86%20x");
+        assert_eq!(url.at_page(3), "/courses/a%20b?q=%E7%94%B5%E5%95%86%20x&page=3");
         // A malformed escape is kept as typed rather than failing.
         assert_eq!(Url::parse("/", "q=100%").get("q"), Some("100%"));
     }

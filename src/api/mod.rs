@@ -1,6 +1,7 @@
 //! The only code that touches the network. One file per resource; every call returns
 //! `Result<T, ApiError>`, and an in-flight request is aborted when its future is dropped.
 
+pub mod account;
 pub mod catalog;
 
 use futures_util::future::{abortable, AbortHandle};
@@ -23,6 +24,8 @@ pub enum ApiError {
         code: Option<ErrorCode>,
         /// The message from the body, or the status text.
         message: String,
+        /// The request field the error is about, when the body names one.
+        field: Option<String>,
     },
     /// The response was not the JSON the contract promises.
     Decode(String),
@@ -84,18 +87,60 @@ fn js_message(e: &wasm_bindgen::JsValue) -> String {
 
 /// GETs `path` (relative to the API base, with its query) and decodes the JSON body.
 pub async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    request("GET", path, None).await
+}
+
+/// A JSON request body from `name → value` pairs (JSON.stringify of a plain object: less wasm than
+/// a serde serializer for the few small bodies the app sends).
+pub fn json_body(fields: &[(&str, wasm_bindgen::JsValue)]) -> String {
+    let object = js_sys::Object::new();
+    for (name, value) in fields {
+        let _ = js_sys::Reflect::set(&object, &(*name).into(), value);
+    }
+    js_sys::JSON::stringify(&object)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default()
+}
+
+/// Sends `method path` with an optional JSON body and the learner's bearer token, and decodes the
+/// JSON answer (`()` for a 204).
+pub async fn request<T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    body: Option<String>,
+) -> Result<T, ApiError> {
+    let value = fetch_value(method, path, body).await?;
+    serde_wasm_bindgen::from_value(value).map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+/// The untyped half of [`request`], shared by every response type.
+async fn fetch_value(
+    method: &str,
+    path: &str,
+    body: Option<String>,
+) -> Result<wasm_bindgen::JsValue, ApiError> {
     let window = web_sys::window().ok_or_else(|| ApiError::Network("no window".into()))?;
     let controller = web_sys::AbortController::new().ok();
     let guard = AbortOnDrop(controller);
     let init = web_sys::RequestInit::new();
-    init.set_method("GET");
+    init.set_method(method);
     if let Some(c) = &guard.0 {
         init.set_signal(Some(&c.signal()));
     }
+    let headers = web_sys::Headers::new().map_err(|e| ApiError::Network(js_message(&e)))?;
+    let _ = headers.set("Accept", "application/json");
+    if let Some(token) = crate::state::session::token() {
+        let _ = headers.set("Authorization", &format!("Bearer {token}"));
+    }
+    if let Some(body) = &body {
+        let _ = headers.set("Content-Type", "application/json");
+        init.set_body(&body.into());
+    }
+    init.set_headers(&headers);
     let url = format!("{}{path}", api_base());
     let request = web_sys::Request::new_with_str_and_init(&url, &init)
         .map_err(|e| ApiError::Network(js_message(&e)))?;
-    let _ = request.headers().set("Accept", "application/json");
     let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
         .await
         .map_err(|e| ApiError::Network(js_message(&e)))?
@@ -106,10 +151,11 @@ pub async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
             .map_err(|e| ApiError::Network(js_message(&e)))?,
         Err(e) => return Err(ApiError::Network(js_message(&e))),
     };
-    let text = text.as_string().unwrap_or_default();
+    let text = text.as_string().filter(|t| !t.is_empty());
+    let text = text.as_deref().unwrap_or("null");
     drop(guard);
     // The browser's JSON.parse, then serde over the JS values: less wasm than serde_json's parser.
-    let parsed = js_sys::JSON::parse(&text);
+    let parsed = js_sys::JSON::parse(text);
     if !response.ok() {
         let body = parsed
             .ok()
@@ -117,13 +163,13 @@ pub async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
         return Err(ApiError::Status {
             status: response.status(),
             code: body.as_ref().map(|b| b.error.code),
+            field: body.as_ref().and_then(|b| b.error.field.clone()),
             message: body
                 .map(|b| b.error.message)
                 .unwrap_or_else(|| response.status_text()),
         });
     }
-    let value = parsed.map_err(|e| ApiError::Decode(js_message(&e)))?;
-    serde_wasm_bindgen::from_value(value).map_err(|e| ApiError::Decode(e.to_string()))
+    parsed.map_err(|e| ApiError::Decode(js_message(&e)))
 }
 
 /// A request's state for a view: the last result (kept while a newer request loads) and whether

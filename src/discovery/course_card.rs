@@ -1,22 +1,14 @@
 //! One course in a list: cover, title, institution, rating, learners, price.
 
-use jieti_api::{CourseSummary, Level};
+use jieti_api::CourseSummary;
 use leptos::either::Either;
 use leptos::prelude::*;
 use stylers_macro::style;
 
 use crate::app::href;
 use crate::components::{Icon, IconName};
-use crate::i18n::{self, Messages};
+use crate::i18n;
 use crate::state::use_i18n;
-
-fn level_name(t: &Messages, level: Level) -> &'static str {
-    match level {
-        Level::Beginner => t.level_beginner,
-        Level::Intermediate => t.level_intermediate,
-        Level::Advanced => t.level_advanced,
-    }
-}
 
 /// Icon and hue of a category's drawn cover.
 fn category_look(category_id: &str) -> (IconName, u16) {
@@ -28,6 +20,29 @@ fn category_look(category_id: &str) -> (IconName, u16) {
         "trades" => (IconName::Tool, 40),
         _ => (IconName::Certificate, 200),
     }
+}
+
+/// The title with the search's matches in `<mark>` (ranges are in characters, as the API sends them).
+fn highlighted(title: &str, ranges: &[[u32; 2]]) -> impl IntoView {
+    let chars: Vec<char> = title.chars().collect();
+    let mut parts: Vec<(String, bool)> = Vec::new();
+    let mut at = 0;
+    for &[start, end] in ranges {
+        let (start, end) = ((start as usize).clamp(at, chars.len()), (end as usize).min(chars.len()));
+        if end <= start {
+            continue;
+        }
+        if start > at {
+            parts.push((chars[at..start].iter().collect(), false));
+        }
+        parts.push((chars[start..end].iter().collect(), true));
+        at = end;
+    }
+    parts.push((chars[at..].iter().collect(), false));
+    parts
+        .into_iter()
+        .map(|(text, hit)| if hit { Either::Left(view! { <mark>{text}</mark> }) } else { Either::Right(text) })
+        .collect_view()
 }
 
 /// A course card. The title is the link; the whole card is its tap target.
@@ -208,7 +223,7 @@ pub fn CourseCard(
         };
         view! { class = cls,
             <div class="body">
-                <h3 class="title clamp-2"><a href=href.clone() lang=lang.clone()>{c.title.clone()}</a></h3>
+                <h3 class="title clamp-2"><a href=href.clone() lang=lang.clone()>{highlighted(&c.title, &c.highlights)}</a></h3>
                 <p class="org"><span>{c.institution.name.clone()}</span>{verified}</p>
                 <p class="meta">
                     {rating}
@@ -217,7 +232,7 @@ pub fn CourseCard(
                     <span>{i18n::duration(locale, c.duration_minutes)}</span>
                 </p>
                 <div class="foot">
-                    <span class="tags"><span class="tag">{level_name(t, c.level)}</span>{certificate}</span>
+                    <span class="tags"><span class="tag">{i18n::level_name(t, c.level)}</span>{certificate}</span>
                     {price}
                 </div>
             </div>

@@ -10,6 +10,10 @@ use leptos::prelude::*;
 use crate::components::ComingSoon;
 use crate::state::use_i18n;
 
+crate::split_page!(course_chunk, fn course_page(id: String) {
+    view! { <CoursePage id/> }.into_any()
+});
+
 /// A course's page (coming soon).
 #[component]
 pub fn CoursePage(

@@ -91,6 +91,56 @@ pub struct Messages {
     pub page_sign_in: &'static str,
     /// Embedded player.
     pub page_embed: &'static str,
+    /// Price filter: paid courses.
+    pub paid: &'static str,
+    /// Duration filter: under two hours.
+    pub duration_short: &'static str,
+    /// Duration filter: two to ten hours.
+    pub duration_medium: &'static str,
+    /// Duration filter: over ten hours.
+    pub duration_long: &'static str,
+    /// Filter: courses that award a certificate.
+    pub with_certificate: &'static str,
+    /// Filter legend: level.
+    pub filter_level: &'static str,
+    /// Filter legend: price.
+    pub filter_price: &'static str,
+    /// Filter legend: length.
+    pub filter_duration: &'static str,
+    /// Filter legend: rating.
+    pub filter_rating: &'static str,
+    /// Filter legend: teaching language.
+    pub filter_lang: &'static str,
+    /// Filter legend: institution.
+    pub filter_institution: &'static str,
+    /// The filters panel and its button.
+    pub filters: &'static str,
+    /// Filter option: no restriction.
+    pub any: &'static str,
+    /// Label of the active filter list.
+    pub active_filters: &'static str,
+    /// Link that clears all filters.
+    pub clear_filters: &'static str,
+    /// Close button.
+    pub close: &'static str,
+    /// Label of the sort menu.
+    pub sort_label: &'static str,
+    /// Sort: best match.
+    pub sort_relevance: &'static str,
+    /// Sort: most learners.
+    pub sort_popular: &'static str,
+    /// Sort: highest rated.
+    pub sort_rating: &'static str,
+    /// Sort: newest.
+    pub sort_newest: &'static str,
+    /// Label of the results region.
+    pub results_label: &'static str,
+    /// Label of the search box.
+    pub search_label: &'static str,
+    /// Placeholder of the search box.
+    pub search_placeholder: &'static str,
+    /// Before suggested searches.
+    pub try_searching: &'static str,
     /// Title of the 404 page.
     pub not_found_title: &'static str,
     /// Body of the 404 page.
@@ -219,6 +269,66 @@ pub fn list_price_label(locale: Locale, fen: u32) -> String {
         Locale::ZhHans => format!("原价 {}", price(fen)),
         Locale::ZhHant => format!("原價 {}", price(fen)),
         Locale::En => format!("was {}", price(fen)),
+    }
+}
+
+/// A level's name.
+pub fn level_name(t: &Messages, level: jieti_api::Level) -> &'static str {
+    match level {
+        jieti_api::Level::Beginner => t.level_beginner,
+        jieti_api::Level::Intermediate => t.level_intermediate,
+        jieti_api::Level::Advanced => t.level_advanced,
+    }
+}
+
+/// A price range filter (`0-100`, `100-500`, `500-`, in yuan): `¥100 以内`, `¥100–500`, `¥500 以上`.
+pub fn price_range(locale: Locale, range: &str) -> String {
+    let (lo, hi) = range.split_once('-').unwrap_or((range, ""));
+    match (locale, lo, hi) {
+        (Locale::En, "0", hi) => format!("Up to ¥{hi}"),
+        (Locale::En, lo, "") => format!("¥{lo} and up"),
+        (Locale::ZhHant, "0", hi) => format!("¥{hi} 以內"),
+        (_, "0", hi) => format!("¥{hi} 以内"),
+        (_, lo, "") => format!("¥{lo} 以上"),
+        (_, lo, hi) => format!("¥{lo}–{hi}"),
+    }
+}
+
+/// A rating floor: `4.5 分以上`, `4.5 and up`.
+pub fn rating_at_least(locale: Locale, value: &str) -> String {
+    match locale {
+        Locale::En => format!("{value}★ and up"),
+        Locale::ZhHant => format!("{value} 分以上"),
+        Locale::ZhHans => format!("{value} 分以上"),
+    }
+}
+
+/// The result count: `共 48 门课程`, or `找到 9 门“电商”相关课程` for a search.
+pub fn search_total(locale: Locale, n: u64, q: Option<String>) -> String {
+    match (locale, q) {
+        (Locale::ZhHans, Some(q)) => format!("找到 {n} 门与“{q}”相关的课程"),
+        (Locale::ZhHant, Some(q)) => format!("找到 {n} 門與「{q}」相關的課程"),
+        (Locale::En, Some(q)) if n == 1 => format!("1 course for “{q}”"),
+        (Locale::En, Some(q)) => format!("{n} courses for “{q}”"),
+        (locale, None) => course_total(locale, n),
+    }
+}
+
+/// Label of an active-filter chip's remove link.
+pub fn remove_filter(locale: Locale, label: &str) -> String {
+    match locale {
+        Locale::ZhHans => format!("移除筛选：{label}"),
+        Locale::ZhHant => format!("移除篩選：{label}"),
+        Locale::En => format!("Remove filter: {label}"),
+    }
+}
+
+/// The filter drawer's done button: `查看 12 门课程`.
+pub fn show_results(locale: Locale, n: u64) -> String {
+    match locale {
+        Locale::ZhHans => format!("查看 {n} 门课程"),
+        Locale::ZhHant => format!("查看 {n} 門課程"),
+        Locale::En => format!("Show {n} courses"),
     }
 }
 

@@ -1,6 +1,9 @@
 //! App-wide state as context newtypes: `provide_x` at the root, `use_x` below.
 
+pub mod session;
 pub mod storage;
+
+pub use session::{provide_session, use_session, SessionState};
 
 use leptos::prelude::*;
 
