@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use crate::components::Header;
 use crate::lazy::LazyPage;
 use crate::router::{provide_router, use_url, Url};
-use crate::state::{provide_i18n, use_i18n, use_title};
+use crate::state::{provide_i18n, provide_session, use_i18n, use_title};
 use crate::{account, dashboard, discovery, embed, player, quiz};
 
 /// Links into the app; pages build URLs only through these.
@@ -58,6 +58,11 @@ pub mod href {
     pub fn sign_in() -> String {
         "/sign-in".into()
     }
+
+    /// Sign up.
+    pub fn sign_up() -> String {
+        "/sign-up".into()
+    }
 }
 
 /// A page of the app, parsed from the URL's path.
@@ -103,6 +108,7 @@ impl Page {
 pub fn App() -> impl IntoView {
     provide_i18n();
     provide_router();
+    provide_session();
     let url = use_url();
     // A page is rebuilt only when the path names another page; query changes are the page's own.
     let page = Memo::new(move |_| url.with(Page::parse));
@@ -120,18 +126,15 @@ pub fn App() -> impl IntoView {
         now
     });
     let view = move || match page.get() {
-        Page::Catalog => view! { <discovery::CatalogPage search=false/> }.into_any(),
-        Page::Search => view! { <discovery::CatalogPage search=true/> }.into_any(),
-        Page::Course(id) => {
-            let load = move || discovery::course_page(id.clone());
-            view! { <LazyPage load=Box::new(load)/> }.into_any()
-        },
-        Page::Institution(id) => view! { <discovery::InstitutionPage id/> }.into_any(),
+        Page::Catalog => lazy(|| discovery::catalog_page(false)),
+        Page::Search => lazy(|| discovery::catalog_page(true)),
+        Page::Course(id) => lazy(move || discovery::course_page(id.clone())),
+        Page::Institution(id) => lazy(move || discovery::institution_page(id.clone())),
         Page::Learn(..) => player::LearnPage().into_any(),
         Page::Quiz(_) => quiz::QuizPage().into_any(),
         Page::Dashboard => dashboard::DashboardPage().into_any(),
-        Page::SignIn => view! { <account::AccountPage sign_up=false/> }.into_any(),
-        Page::SignUp => view! { <account::AccountPage sign_up=true/> }.into_any(),
+        Page::SignIn => lazy(|| account::account_page(false)),
+        Page::SignUp => lazy(|| account::account_page(true)),
         Page::EmbedCourse(_) => embed::EmbedCoursePage().into_any(),
         Page::EmbedLesson(_) => embed::EmbedLessonPage().into_any(),
         Page::NotFound => NotFound().into_any(),
@@ -140,6 +143,11 @@ pub fn App() -> impl IntoView {
         {move || (!embed.get()).then(Header)}
         <main id="main" tabindex="-1">{view}</main>
     }
+}
+
+/// A page from its chunk.
+fn lazy(load: impl Fn() -> crate::lazy::PageFuture + 'static) -> AnyView {
+    view! { <LazyPage load=Box::new(load)/> }.into_any()
 }
 
 /// Shown for any path the route table does not know.

@@ -213,8 +213,14 @@ mod tests {
         assert_eq!(url.get("flag"), None);
         assert_eq!(Url::parse("", "").path, "/");
         assert_eq!(url.with("q", Some("a&b")), "/courses/a%20b?q=a%26b");
-        assert_eq!(url.with("page", None), "/courses/a%20b?q=%E7%94%B5%E5%95%86%20x");
-        assert_eq!(url.at_page(3), "/courses/a%20b?q=%E7%94%B5%E5%95%86%20x&page=3");
+        assert_eq!(
+            url.with("page", None),
+            "/courses/a%20b?q=%E7%94%B5%E5%95%86%20x"
+        );
+        assert_eq!(
+            url.at_page(3),
+            "/courses/a%20b?q=%E7%94%B5%E5%95%86%20x&page=3"
+        );
         // A malformed escape is kept as typed rather than failing.
         assert_eq!(Url::parse("/", "q=100%").get("q"), Some("100%"));
     }

@@ -47,7 +47,11 @@ pub async fn get_course(id: &str) -> Result<CourseDetail, ApiError> {
 
 /// `GET /courses/{id}/reviews?page=N`.
 pub async fn get_reviews(id: &str, page: u32) -> Result<ReviewPage, ApiError> {
-    get_json(&format!("/courses/{}/reviews?page={page}", encode_component(id))).await
+    get_json(&format!(
+        "/courses/{}/reviews?page={page}",
+        encode_component(id)
+    ))
+    .await
 }
 
 /// `GET /institutions/{id}`.

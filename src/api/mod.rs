@@ -211,6 +211,7 @@ impl<T: Clone + Send + Sync + 'static> Fetch<T> {
 /// away; a result is never written after the view is gone.
 ///
 /// Lighter than `LocalResource` + `<Suspense>` (about 20 KB less wasm) and enough for our views.
+/// Only the small closure below is generated per result type; the scheduling is shared.
 pub fn use_fetch<T, Fut>(fetcher: impl Fn() -> Fut + 'static) -> Fetch<T>
 where
     T: Send + Sync + 'static,
@@ -219,23 +220,56 @@ where
     let data = RwSignal::new(None::<Result<T, ApiError>>);
     let loading = RwSignal::new(true);
     let version = RwSignal::new(0u32);
+    let failed = move || data.with_untracked(|d| matches!(d, Some(Err(_))));
+    let clear = move || data.set(None);
+    let start = move || -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> {
+        let request = fetcher();
+        Box::pin(async move {
+            let result = request.await;
+            let _ = data.try_set(Some(result));
+        })
+    };
+    drive(
+        version,
+        loading,
+        Box::new(start),
+        Box::new(failed),
+        Box::new(clear),
+    );
+    Fetch {
+        data,
+        loading,
+        version,
+    }
+}
+
+/// The type-independent part of [`use_fetch`]: re-runs `start` when what it reads changes,
+/// aborting the previous run, and tracks `loading`.
+fn drive(
+    version: RwSignal<u32>,
+    loading: RwSignal<bool>,
+    start: Box<dyn Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>>,
+    failed: Box<dyn Fn() -> bool>,
+    clear: Box<dyn Fn()>,
+) {
     let current = StoredValue::new_local(None::<AbortHandle>);
+    let start = send_wrapper::SendWrapper::new((start, failed, clear));
     Effect::new(move |_| {
         version.track();
-        let request = fetcher();
+        let (start, failed, clear) = &*start;
+        let request = start();
         if let Some(previous) = current.get_value() {
             previous.abort();
         }
         // After a failure, a retry shows the loading state rather than the old error.
-        if data.with_untracked(|d| matches!(d, Some(Err(_)))) {
-            data.set(None);
+        if failed() {
+            clear();
         }
         let (request, handle) = abortable(request);
         current.set_value(Some(handle));
         loading.set(true);
         leptos::task::spawn_local(async move {
-            if let Ok(result) = request.await {
-                let _ = data.try_set(Some(result));
+            if request.await.is_ok() {
                 let _ = loading.try_set(false);
             }
         });
@@ -245,9 +279,4 @@ where
             handle.abort();
         }
     });
-    Fetch {
-        data,
-        loading,
-        version,
-    }
 }

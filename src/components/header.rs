@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::app::href;
 use crate::i18n::{native_name, Locale};
 use crate::router::use_url;
-use crate::state::use_i18n;
+use crate::state::{use_i18n, use_session};
 
 /// The top bar of every page (same markup as the static shell in index.html).
 #[component]
@@ -17,6 +17,15 @@ pub fn Header() -> impl IntoView {
         }
     };
     let url = use_url();
+    let session = use_session();
+    // Signed in: the learner's name, leading to the account page (which offers sign-out).
+    let account = move || {
+        session
+            .me()
+            .filter(|m| m.kind == jieti_api::LearnerKind::Account)
+            .and_then(|m| m.display_name)
+            .unwrap_or_else(|| i18n.t().nav_sign_in.to_owned())
+    };
     // One closure type for every nav link's aria-current.
     let current = move |path: String| move || url.with(|u| u.path == path).then_some("page");
     view! {
@@ -33,7 +42,7 @@ pub fn Header() -> impl IntoView {
                 <nav class="site-nav" aria-label=i18n.text(|t| t.nav_label)>
                     <a href=href::search() class="nav-optional" aria-current=current(href::search())>{i18n.text(|t| t.nav_search)}</a>
                     <a href=href::dashboard() aria-current=current(href::dashboard())>{i18n.text(|t| t.nav_dashboard)}</a>
-                    <a href=href::sign_in() class="nav-optional" aria-current=current(href::sign_in())>{i18n.text(|t| t.nav_sign_in)}</a>
+                    <a href=href::sign_in() class="nav-optional" aria-current=current(href::sign_in())>{account}</a>
                     <select class="locale-select" aria-label=i18n.text(|t| t.language) on:change=on_change>
                         {Locale::ALL
                             .into_iter()

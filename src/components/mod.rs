@@ -1,5 +1,6 @@
 //! Generic UI pieces, with no domain logic: header, states (loading, error, empty), icons.
 
+pub mod dom;
 mod header;
 mod icons;
 mod states;

@@ -3,13 +3,13 @@
 //! lives in the URL, so a search can be shared, reloaded, and walked with back and forward.
 
 use jieti_api::{Category, CourseQuery, CourseSearch, FacetValue, Facets};
-use leptos::either::Either;
 use leptos::prelude::*;
 use stylers_macro::style;
 
-use super::course_card::CourseCard;
+use super::course_card::course_list;
 use crate::api::catalog::{get_categories, search_courses};
 use crate::api::{use_fetch, Fetch};
+use crate::components::dom::{closest_data, el, link, text, Dom, Node};
 use crate::components::{CourseListSkeleton, ErrorView};
 use crate::i18n::{self, Locale, Messages};
 use crate::router::{navigate, use_url, Url};
@@ -137,37 +137,9 @@ pub fn CatalogPage(
             flex: 1 1 100%;
             margin: 0;
         }
-        .toolbar select {
-            min-height: var(--touch);
-            margin-left: auto;
-            padding: 0 var(--space-2);
-            border: 1px solid var(--text-3);
-            border-radius: var(--radius);
-            background: var(--surface);
-            color: var(--text);
-            font: inherit;
-        }
         .layout {
             display: grid;
             gap: var(--space-5);
-        }
-        .active {
-            display: flex;
-            flex-wrap: wrap;
-            gap: var(--space-2);
-            margin-bottom: var(--space-3);
-            list-style: none;
-        }
-        .active a {
-            display: inline-flex;
-            align-items: center;
-            min-height: 36px;
-            padding: 0 var(--space-3);
-            border-radius: 999px;
-            background: var(--accent-soft);
-            color: var(--accent-strong);
-            font-size: var(--text-s);
-            text-decoration: none;
         }
         @media (min-width: 960px) {
             .layout {
@@ -190,49 +162,45 @@ pub fn CatalogPage(
         let q = query.get();
         async move { search_courses(&q).await }
     });
-    let facets = Memo::new(move |_| {
-        courses.get().and_then(Result::ok).map(|r| r.facets)
-    });
+    let facets = Memo::new(move |_| courses.get().and_then(Result::ok).map(|r| r.facets));
     let drawer = RwSignal::new(false);
+    let results = move || match courses.get() {
+        Some(Ok(r)) => url.with_untracked(|u| results_tree(&r, u, i18n.t(), i18n.locale())),
+        _ => Vec::new(),
+    };
     use_title(move || query.with(|q| q.q.clone().unwrap_or_default()));
     let retry = Callback::new(move |_| {
         categories.refetch();
         courses.refetch();
     });
     let sort = move |ev: leptos::ev::Event| {
-        let value = event_target_value(&ev);
-        navigate(&url.with_untracked(|u| u.with("sort", Some(&value))), false);
-    };
-    let has_q = move || query.with(|q| q.q.is_some());
-    let sort_value = move || {
-        query.with(|q| {
-            q.sort
-                .clone()
-                .unwrap_or_else(|| if q.q.is_some() { "relevance" } else { "popular" }.into())
-        })
+        if let Some(select) = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlSelectElement>(t).ok())
+        {
+            navigate(
+                &url.with_untracked(|u| u.with("sort", Some(&select.value()))),
+                false,
+            );
+        }
     };
     let sorts = move || {
         let t = i18n.t();
-        let mut list = vec![("popular", t.sort_popular), ("rating", t.sort_rating), ("newest", t.sort_newest)];
-        if has_q() {
-            list.insert(0, ("relevance", t.sort_relevance));
-        }
-        let current = sort_value();
-        list.into_iter()
-            .map(|(value, label)| view! { <option value=value selected=current == value>{label}</option> })
-            .collect_view()
+        query.with(|q| sort_tree(q, t))
     };
-
+    let chips = move || {
+        let list = categories
+            .get()
+            .and_then(Result::ok)
+            .map(|c| c.items)
+            .unwrap_or_default();
+        url.with(|u| chips_tree(&list, u, i18n.t(), i18n.locale()))
+    };
     view! { class = cls,
         <div class="page">
             <h1 class="visually-hidden">{i18n.text(|t| t.catalog_title)}</h1>
             <SearchBox url=url autofocus=search/>
-            {move || match categories.get() {
-                Some(Ok(list)) => Either::Left(view! { <CategoryChips categories=list.items url=url/> }),
-                // Without categories the list below still works; its error view offers the retry.
-                _ => Either::Right(view! { <div class="skeleton-chips"></div> }),
-            }}
-            <ActiveFilters url=url/>
+            <Dom tree=Box::new(chips)/>
             <div class="toolbar">
                 // One live region for the page's life, so screen readers announce each new count.
                 <p class="results-count" aria-live="polite">
@@ -245,16 +213,19 @@ pub fn CatalogPage(
                     aria-controls="filters" on:click=move |_| drawer.set(true)>
                     {i18n.text(|t| t.filters)}
                 </button>
-                <select aria-label=i18n.text(|t| t.sort_label) on:change=sort>{sorts}</select>
+                <div class="sort" on:change=sort><Dom tree=Box::new(sorts)/></div>
             </div>
             <div class="layout">
                 <FilterPanel url=url facets=facets open=drawer courses=courses/>
                 <section aria-label=i18n.text(|t| t.results_label)>
                     {move || match courses.get() {
-                        None => view! { <CourseListSkeleton/> }.into_any(),
-                        Some(Ok(r)) => view! { <Results results=r url=url loading=courses/> }.into_any(),
-                        Some(Err(error)) => view! { <ErrorView error=error on_retry=retry/> }.into_any(),
+                        None => Some(view! { <CourseListSkeleton/> }.into_any()),
+                        Some(Ok(_)) => None,
+                        Some(Err(error)) => Some(view! { <ErrorView error=error on_retry=retry/> }.into_any()),
                     }}
+                    <div class="results" aria-busy=move || courses.loading().to_string()>
+                        <Dom tree=Box::new(results)/>
+                    </div>
                 </section>
             </div>
         </div>
@@ -329,105 +300,94 @@ fn SearchBox(url: Memo<Url>, autofocus: bool) -> impl IntoView {
     }
 }
 
-/// Category filter as a row of links that keep the rest of the search.
-#[component]
-fn CategoryChips(categories: Vec<Category>, url: Memo<Url>) -> impl IntoView {
-    let cls = style! {
-        .chips {
-            display: flex;
-            gap: var(--space-2);
-            margin: 0 calc(-1 * var(--space-4)) var(--space-3);
-            padding: 0 var(--space-4);
-            overflow-x: auto;
-            scrollbar-width: none;
-            list-style: none;
-        }
-        .chip {
-            display: inline-flex;
-            align-items: center;
-            min-height: var(--touch);
-            padding: 0 var(--space-4);
-            border-radius: 999px;
-            border: 1px solid var(--border);
-            background: var(--surface);
-            color: var(--text-2);
-            text-decoration: none;
-            white-space: nowrap;
-            font-size: var(--text-s);
-        }
-        .chip[aria-current="page"] {
-            background: var(--accent);
-            border-color: var(--accent);
-            color: var(--on-accent);
-            font-weight: 600;
-        }
-    };
-    let i18n = use_i18n();
-    let chip = move |id: Option<String>, name: Signal<String>| {
-        let href = {
-            let id = id.clone();
-            move || url.with(|u| u.with("category", id.as_deref()))
-        };
-        let current = move || (url.with(|u| u.get("category").map(str::to_owned)) == id).then_some("page");
-        view! { class = cls,
-            <li><a class="chip" href=href aria-current=current>{name}</a></li>
-        }
-    };
-    let all = chip(None, Signal::derive(move || i18n.t().all_categories.to_owned()));
-    let rest = categories
+/// The sort menu for the query (best match only when there is search text).
+fn sort_tree(q: &CourseQuery, t: &Messages) -> Vec<Node> {
+    let current = q.sort.as_deref().unwrap_or(if q.q.is_some() {
+        "relevance"
+    } else {
+        "popular"
+    });
+    let mut list = vec![
+        ("popular", t.sort_popular),
+        ("rating", t.sort_rating),
+        ("newest", t.sort_newest),
+    ];
+    if q.q.is_some() {
+        list.insert(0, ("relevance", t.sort_relevance));
+    }
+    let options = list
         .into_iter()
-        .map(|c| chip(Some(c.id.clone()), Signal::derive(move || c.name.get(i18n.locale()).to_owned())))
-        .collect_view();
-    view! { class = cls,
-        <nav aria-label=i18n.text(|t| t.categories_label)>
-            <ul class="chips">{all}{rest}</ul>
-        </nav>
-    }
-}
-
-/// The active filters (besides category and text) as chips that remove them, and "clear all".
-#[component]
-fn ActiveFilters(url: Memo<Url>) -> impl IntoView {
-    let i18n = use_i18n();
-    move || {
-        let t = i18n.t();
-        let locale = i18n.locale();
-        let u = url.get();
-        let active: Vec<(String, String)> = FILTERS
-            .iter()
-            .map(|(param, _)| *param)
-            .chain(["institution"])
-            .filter_map(|param| {
-                let value = u.get(param)?;
-                let label = if param == "institution" {
-                    format!("{}: {value}", legend(t, param))
-                } else {
-                    option_label(locale, t, param, value)
-                };
-                Some((label, u.with(param, None)))
-            })
-            .collect();
-        (!active.is_empty()).then(|| {
-            let mut clear = u.clone();
-            clear.query.retain(|(k, _)| k == "q" || k == "category" || k == "sort");
-            view! {
-                <ul class="active" aria-label=t.active_filters>
-                    {active
-                        .into_iter()
-                        .map(|(label, href)| {
-                            let aria = i18n::remove_filter(locale, &label);
-                            view! { <li><a href=href aria-label=aria>{label}" ×"</a></li> }
-                        })
-                        .collect_view()}
-                    <li><a href=clear.href()>{t.clear_filters}</a></li>
-                </ul>
-            }
+        .map(|(value, label)| {
+            el("option", "", vec![text(label)])
+                .attr("value", value)
+                .attr_if("selected", (current == value).then_some(""))
         })
-    }
+        .collect();
+    vec![el("select", "", options).attr("aria-label", t.sort_label)]
 }
 
-/// The filter panel: radio groups whose counts follow the results. The controls are built once,
-/// so keyboard focus stays put while results change.
+/// Category chips (links that keep the rest of the search), then the other active filters as
+/// chips that remove them, and "clear filters".
+fn chips_tree(categories: &[Category], u: &Url, t: &Messages, locale: Locale) -> Vec<Node> {
+    if categories.is_empty() {
+        // Without categories the list below still works; its error view offers the retry.
+        return vec![el("div", "skeleton-chips", vec![])];
+    }
+    let current = u.get("category");
+    let chip = |id: Option<&str>, name: &str| {
+        let a = link("chip", u.with("category", id), vec![text(name.to_owned())])
+            .attr_if("aria-current", (current == id).then_some("page"));
+        el("li", "", vec![a])
+    };
+    let mut chips = vec![chip(None, t.all_categories)];
+    chips.extend(
+        categories
+            .iter()
+            .map(|c| chip(Some(&c.id), c.name.get(locale))),
+    );
+    let mut out =
+        vec![el("nav", "", vec![el("ul", "chips", chips)]).attr("aria-label", t.categories_label)];
+    let active: Vec<Node> = FILTERS
+        .iter()
+        .map(|(param, _)| *param)
+        .chain(["institution"])
+        .filter_map(|param| {
+            let value = u.get(param)?;
+            let label = if param == "institution" {
+                format!("{}: {value}", legend(t, param))
+            } else {
+                option_label(locale, t, param, value)
+            };
+            let aria = i18n::remove_filter(locale, &label);
+            Some(el(
+                "li",
+                "",
+                vec![
+                    link("", u.with(param, None), vec![text(format!("{label} ×"))])
+                        .attr("aria-label", aria),
+                ],
+            ))
+        })
+        .collect();
+    if !active.is_empty() {
+        let mut clear = u.clone();
+        clear
+            .query
+            .retain(|(k, _)| k == "q" || k == "category" || k == "sort");
+        let mut items = active;
+        items.push(el(
+            "li",
+            "",
+            vec![link("", clear.href(), vec![text(t.clear_filters)])],
+        ));
+        out.push(el("ul", "active-filters", items).attr("aria-label", t.active_filters));
+    }
+    out
+}
+
+/// The filter panel: radio groups whose counts follow the results. Built as plain DOM (it is
+/// rebuilt with each result; `Dom` keeps keyboard focus on the same control), with one
+/// delegated listener for every control.
 #[component]
 fn FilterPanel(
     url: Memo<Url>,
@@ -435,221 +395,158 @@ fn FilterPanel(
     open: RwSignal<bool>,
     courses: Fetch<CourseSearch>,
 ) -> impl IntoView {
-    let cls = style! {
-        .filters {
-            display: none;
-        }
-        .filters.open {
-            display: block;
-            position: fixed;
-            inset: 0;
-            z-index: 20;
-            overflow-y: auto;
-            padding: var(--space-4);
-            background: var(--bg);
-        }
-        .head {
-            display: flex;
-            align-items: center;
-            justify-content: space-between;
-            margin-bottom: var(--space-3);
-        }
-        .head h2 {
-            font-size: var(--text-l);
-        }
-        fieldset {
-            margin: 0 0 var(--space-4);
-            padding: 0;
-            border: 0;
-        }
-        legend {
-            margin-bottom: var(--space-1);
-            font-weight: 700;
-        }
-        label {
-            display: flex;
-            align-items: center;
-            gap: var(--space-2);
-            min-height: var(--touch);
-            cursor: pointer;
-        }
-        input {
-            width: 20px;
-            height: 20px;
-            accent-color: var(--accent);
-        }
-        .count {
-            margin-left: auto;
-            color: var(--text-3);
-            font-size: var(--text-s);
-        }
-        label.zero {
-            color: var(--text-3);
-        }
-        .done {
-            position: sticky;
-            bottom: 0;
-            width: 100%;
-        }
-        @media (min-width: 960px) {
-            .filters,
-            .filters.open {
-                display: block;
-                position: static;
-                padding: 0;
-                background: none;
-                overflow: visible;
-            }
-            .head button,
-            .done {
-                display: none;
-            }
-        }
-    };
     let i18n = use_i18n();
     let close = move |_| open.set(false);
-    let groups = FILTERS
-        .iter()
-        .map(|&(param, values)| {
-            let checkbox = param == "certificate";
-            let any = (!checkbox).then(|| {
-                let href = move || url.with(|u| u.with(param, None));
-                view! { class = cls,
-                    <label>
-                        <input type="radio" name=param prop:checked=move || url.with(|u| u.get(param).is_none())
-                            on:change=move |_| navigate(&href(), false)/>
-                        <span>{i18n.text(|t| t.any)}</span>
-                    </label>
-                }
-            });
-            let options = values
-                .iter()
-                .map(|&value| {
-                    let selected = move || url.with(|u| u.get(param) == Some(value));
-                    let count = move || {
-                        facets.with(|f| {
-                            f.as_ref().map(|f| {
-                                facet(f, param).iter().find(|v| v.value == value).map_or(0, |v| v.count)
-                            })
-                        })
-                    };
-                    let toggle = move |_| {
-                        let next = if selected() { None } else { Some(value) };
-                        navigate(&url.with_untracked(|u| u.with(param, next)), false);
-                    };
-                    view! { class = cls,
-                        <label class:zero=move || count() == Some(0) && !selected()>
-                            <input type=if checkbox { "checkbox" } else { "radio" } name=param
-                                prop:checked=selected on:change=toggle/>
-                            <span>{move || option_label(i18n.locale(), i18n.t(), param, value)}</span>
-                            <span class="count">{count}</span>
-                        </label>
-                    }
-                })
-                .collect_view();
-            view! { class = cls,
-                <fieldset>
-                    <legend>{move || legend(i18n.t(), param)}</legend>
-                    {any}
-                    {options}
-                </fieldset>
-            }
-        })
-        .collect_view();
+    let groups =
+        move || url.with(|u| facets.with(|f| filter_tree(u, f.as_ref(), i18n.t(), i18n.locale())));
+    let on_change = move |ev: leptos::ev::Event| {
+        let (Some(param), Some(value)) = (
+            closest_data(&ev, "data-param"),
+            closest_data(&ev, "data-value"),
+        ) else {
+            return;
+        };
+        let next = url.with_untracked(|u| {
+            // A checked box clicked again, or "any": the filter goes.
+            let clear = value.is_empty() || u.get(&param) == Some(value.as_str());
+            u.with(&param, (!clear).then_some(value.as_str()))
+        });
+        navigate(&next, false);
+    };
     let done_label = move || match courses.get() {
         Some(Ok(r)) => i18n::show_results(i18n.locale(), r.total),
         _ => i18n.t().close.to_owned(),
     };
-    view! { class = cls,
-        <aside id="filters" class="filters" class:open=move || open.get() aria-label=i18n.text(|t| t.filters)>
-            <div class="head">
+    view! {
+        <aside id="filters" class="filters" class:open=move || open.get() aria-label=i18n.text(|t| t.filters)
+            on:change=on_change>
+            <div class="filters__head">
                 <h2>{i18n.text(|t| t.filters)}</h2>
                 <button type="button" class="button button--quiet" on:click=close>{i18n.text(|t| t.close)}</button>
             </div>
-            {groups}
-            <button type="button" class="button done" on:click=close>{done_label}</button>
+            <Dom tree=Box::new(groups)/>
+            <button type="button" class="button filters__done" on:click=close>{done_label}</button>
         </aside>
     }
 }
 
+/// The filter groups for the URL's current choices, with facet counts when known.
+fn filter_tree(u: &Url, facets: Option<&Facets>, t: &Messages, locale: Locale) -> Vec<Node> {
+    let option =
+        |param: &'static str, value: &str, label: String, count: Option<u64>, selected: bool| {
+            let id = format!("f-{param}-{value}");
+            let input = el("input", "", vec![])
+                .attr(
+                    "type",
+                    if param == "certificate" {
+                        "checkbox"
+                    } else {
+                        "radio"
+                    },
+                )
+                .attr("name", param)
+                .attr("id", id.clone())
+                .attr("data-param", param)
+                .attr("data-value", value)
+                .attr_if("checked", selected.then_some(""));
+            let mut children = vec![input, el("span", "", vec![text(label)])];
+            children.extend(count.map(|n| el("span", "filters__count", vec![text(n.to_string())])));
+            el(
+                "label",
+                if count == Some(0) && !selected {
+                    "zero"
+                } else {
+                    ""
+                },
+                children,
+            )
+            .attr("for", id)
+        };
+    FILTERS
+        .iter()
+        .map(|&(param, values)| {
+            let current = u.get(param);
+            let mut group = vec![el("legend", "", vec![text(legend(t, param))])];
+            if param != "certificate" {
+                group.push(option(param, "", t.any.to_owned(), None, current.is_none()));
+            }
+            for &value in values {
+                let count = facets.map(|f| {
+                    facet(f, param)
+                        .iter()
+                        .find(|v| v.value == value)
+                        .map_or(0, |v| v.count)
+                });
+                group.push(option(
+                    param,
+                    value,
+                    option_label(locale, t, param, value),
+                    count,
+                    current == Some(value),
+                ));
+            }
+            el("fieldset", "", group)
+        })
+        .collect()
+}
+
 /// The cards and paging links, or the empty state with suggestions.
-#[component]
-fn Results(results: CourseSearch, url: Memo<Url>, loading: Fetch<CourseSearch>) -> impl IntoView {
-    let cls = style! {
-        .results {
-            transition: opacity 0.2s;
+fn results_tree(r: &CourseSearch, u: &Url, t: &Messages, locale: Locale) -> Vec<Node> {
+    if r.items.is_empty() {
+        let mut out = vec![el("p", "", vec![text(t.empty_courses)])];
+        if u.query
+            .iter()
+            .any(|(k, v)| k != "q" && k != "sort" && !v.is_empty())
+        {
+            let clear = Url {
+                path: u.path.clone(),
+                query: vec![("q".into(), u.get("q").unwrap_or("").into())],
+            };
+            out.push(el(
+                "p",
+                "",
+                vec![link("", clear.href(), vec![text(t.clear_filters)])],
+            ));
         }
-        .results[aria-busy="true"] {
-            opacity: 0.6;
-        }
-        .pager {
-            display: flex;
-            align-items: center;
-            justify-content: space-between;
-            gap: var(--space-3);
-            margin-top: var(--space-5);
-            color: var(--text-2);
-            font-size: var(--text-s);
-        }
-        .pager__link {
-            min-width: 96px;
-        }
-        .pager__link[aria-disabled="true"] {
-            visibility: hidden;
-        }
-        .empty {
-            padding: var(--space-6) var(--space-4);
-            text-align: center;
-            background: var(--surface);
-            border-radius: var(--radius-l);
-        }
-        .empty ul {
-            display: flex;
-            flex-wrap: wrap;
-            justify-content: center;
-            gap: var(--space-2);
-            margin-top: var(--space-3);
-            list-style: none;
-        }
-    };
-    let i18n = use_i18n();
-    let (number, pages, has_next) = (results.page, results.page_count(), results.has_next());
-    if results.items.is_empty() {
-        let u = url.get_untracked();
-        let filtered = u.query.iter().any(|(k, v)| k != "q" && k != "sort" && !v.is_empty());
-        let clear = Url { path: u.path.clone(), query: vec![("q".into(), u.get("q").unwrap_or("").into())] };
+        out.push(el("p", "", vec![text(t.try_searching)]));
         let suggestions = SUGGESTED
             .iter()
-            .map(|s| view! { class = cls, <li><a class="button button--quiet" href=Url::default().with("q", Some(s))>{*s}</a></li> })
-            .collect_view();
-        return view! { class = cls,
-            <div class="empty" role="status">
-                <p>{i18n.text(|t| t.empty_courses)}</p>
-                {filtered.then(|| view! { <p><a href=clear.href()>{i18n.text(|t| t.clear_filters)}</a></p> })}
-                <p>{i18n.text(|t| t.try_searching)}</p>
-                <ul>{suggestions}</ul>
-            </div>
-        }
-        .into_any();
+            .map(|s| {
+                el(
+                    "li",
+                    "",
+                    vec![link(
+                        "button button--quiet",
+                        Url::default().with("q", Some(s)),
+                        vec![text(*s)],
+                    )],
+                )
+            })
+            .collect();
+        out.push(el("ul", "", suggestions));
+        return vec![el("div", "empty", out).attr("role", "status")];
     }
-    let link = move |n: u32| url.with_untracked(|u| u.at_page(n));
-    view! { class = cls,
-        <div class="results" aria-busy=move || loading.loading().to_string()>
-            <ul class="course-list">
-                {results.items.into_iter().map(|course| view! { <CourseCard course=course/> }).collect_view()}
-            </ul>
-            <nav class="pager" aria-label=i18n.text(|t| t.pagination_label)>
-                <a class="pager__link button button--quiet" href=link(number.saturating_sub(1).max(1))
-                    aria-disabled=(number <= 1).then_some("true") tabindex=(number <= 1).then_some("-1")>
-                    {i18n.text(|t| t.prev_page)}
-                </a>
-                <span>{move || i18n::page_of(i18n.locale(), number, pages)}</span>
-                <a class="pager__link button button--quiet" href=link(number + 1)
-                    aria-disabled=(!has_next).then_some("true") tabindex=(!has_next).then_some("-1")>
-                    {i18n.text(|t| t.next_page)}
-                </a>
-            </nav>
-        </div>
-    }
-    .into_any()
+    let (number, pages, has_next) = (r.page, r.page_count(), r.has_next());
+    let pager_link = |label: &str, n: u32, disabled: bool| {
+        link(
+            "pager__link button button--quiet",
+            u.at_page(n),
+            vec![text(label.to_owned())],
+        )
+        .attr_if("aria-disabled", disabled.then_some("true"))
+        .attr_if("tabindex", disabled.then_some("-1"))
+    };
+    vec![
+        course_list(&r.items, t, locale),
+        el(
+            "nav",
+            "pager",
+            vec![
+                pager_link(t.prev_page, number.saturating_sub(1).max(1), number <= 1),
+                el("span", "", vec![text(i18n::page_of(locale, number, pages))]),
+                pager_link(t.next_page, number + 1, !has_next),
+            ],
+        )
+        .attr("aria-label", t.pagination_label),
+    ]
 }

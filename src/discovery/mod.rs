@@ -1,37 +1,32 @@
-//! Discovery: the catalog home, and (with later issues) search, course and institution pages.
+//! Discovery: the catalog and search page, the course page and the institution page, each in its
+//! own chunk, loaded when first shown.
 
 mod catalog;
+mod course;
 mod course_card;
+mod institution;
 
 pub use catalog::CatalogPage;
 
 use leptos::prelude::*;
 
-use crate::components::ComingSoon;
-use crate::state::use_i18n;
+crate::split_page!(
+    catalog_chunk,
+    fn catalog_page(search: bool) {
+        view! { <CatalogPage search/> }.into_any()
+    }
+);
 
-crate::split_page!(course_chunk, fn course_page(id: String) {
-    view! { <CoursePage id/> }.into_any()
-});
+crate::split_page!(
+    course_chunk,
+    fn course_page(id: String) {
+        view! { <course::CoursePage id/> }.into_any()
+    }
+);
 
-/// A course's page (coming soon).
-#[component]
-pub fn CoursePage(
-    /// The course id.
-    id: String,
-) -> impl IntoView {
-    let _ = id;
-    let i18n = use_i18n();
-    view! { <ComingSoon title=Signal::derive(i18n.text(|t| t.page_course))/> }
-}
-
-/// An institution's page (coming soon).
-#[component]
-pub fn InstitutionPage(
-    /// The institution id.
-    id: String,
-) -> impl IntoView {
-    let _ = id;
-    let i18n = use_i18n();
-    view! { <ComingSoon title=Signal::derive(i18n.text(|t| t.page_institution))/> }
-}
+crate::split_page!(
+    institution_chunk,
+    fn institution_page(id: String) {
+        view! { <institution::InstitutionPage id/> }.into_any()
+    }
+);

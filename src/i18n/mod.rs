@@ -141,6 +141,84 @@ pub struct Messages {
     pub search_placeholder: &'static str,
     /// Before suggested searches.
     pub try_searching: &'static str,
+    /// Lesson kind: video.
+    pub kind_video: &'static str,
+    /// Lesson kind: article.
+    pub kind_article: &'static str,
+    /// Heading: what the course teaches.
+    pub outcomes: &'static str,
+    /// Heading: the syllabus.
+    pub syllabus: &'static str,
+    /// Heading: what learners need first.
+    pub requirements: &'static str,
+    /// Heading: the course description.
+    pub about_course: &'static str,
+    /// Heading: reviews.
+    pub reviews: &'static str,
+    /// Label of the rating bars.
+    pub rating_distribution: &'static str,
+    /// No reviews yet.
+    pub no_reviews: &'static str,
+    /// Button: load more reviews.
+    pub more_reviews: &'static str,
+    /// Button: enrol in the course.
+    pub enroll: &'static str,
+    /// Link: start learning an enrolled course.
+    pub start_learning: &'static str,
+    /// Button: leave the course.
+    pub leave_course: &'static str,
+    /// Status after enrolling.
+    pub enrolled_note: &'static str,
+    /// Status after leaving.
+    pub left_note: &'static str,
+    /// Link for guests: sign up to keep progress on every device.
+    pub keep_progress: &'static str,
+    /// Heading: the institution quality index.
+    pub quality_index: &'static str,
+    /// The quality index formula in one sentence.
+    pub quality_formula: &'static str,
+    /// Quality part: completion rate.
+    pub completion_rate: &'static str,
+    /// Quality part: learners active in the last 30 days.
+    pub active_learners: &'static str,
+    /// Quality part: reported employment rate.
+    pub employment_rate: &'static str,
+    /// Heading: about the institution.
+    pub about_institution: &'static str,
+    /// Link: all of the institution's courses in search.
+    pub all_courses: &'static str,
+    /// Sign in (title and button).
+    pub sign_in: &'static str,
+    /// Sign up (title and button).
+    pub sign_up: &'static str,
+    /// Sign out button.
+    pub sign_out: &'static str,
+    /// Field: display name.
+    pub display_name: &'static str,
+    /// Field: email.
+    pub email: &'static str,
+    /// Field: password.
+    pub password: &'static str,
+    /// Hint under the new password.
+    pub password_hint: &'static str,
+    /// Before the sign-in link.
+    pub have_account: &'static str,
+    /// Before the sign-up link.
+    pub no_account: &'static str,
+    /// Why sign up: guest progress is kept.
+    pub guest_note: &'static str,
+    /// Error: display name length.
+    pub err_name: &'static str,
+    /// Error: email format.
+    pub err_email: &'static str,
+    /// Error: password too short.
+    pub err_password_short: &'static str,
+    /// Error: password missing.
+    pub err_password_empty: &'static str,
+    /// Error: wrong email or password.
+    pub err_credentials: &'static str,
+    /// Error: too many attempts.
+    pub err_rate_limited: &'static str,
     /// Title of the 404 page.
     pub not_found_title: &'static str,
     /// Body of the 404 page.
@@ -329,6 +407,75 @@ pub fn show_results(locale: Locale, n: u64) -> String {
         Locale::ZhHans => format!("查看 {n} 门课程"),
         Locale::ZhHant => format!("查看 {n} 門課程"),
         Locale::En => format!("Show {n} courses"),
+    }
+}
+
+/// A rating count: `12640 人评价`, `12,640 ratings`.
+pub fn ratings(locale: Locale, n: u32) -> String {
+    match locale {
+        Locale::ZhHans => format!("{n} 人评价"),
+        Locale::ZhHant => format!("{n} 人評價"),
+        Locale::En if n == 1 => "1 rating".into(),
+        Locale::En => format!("{n} ratings"),
+    }
+}
+
+/// A review's stars for screen readers: `5 星`, `5 stars`.
+pub fn stars(locale: Locale, n: u8) -> String {
+    match locale {
+        Locale::En => format!("{n} stars"),
+        _ => format!("{n} 星"),
+    }
+}
+
+/// All an institution's learners: `累计 12.3万人学过`.
+pub fn learners_total(locale: Locale, n: u64) -> String {
+    let n = u32::try_from(n).unwrap_or(u32::MAX);
+    match locale {
+        Locale::ZhHans => format!("累计 {}", learners(locale, n)),
+        Locale::ZhHant => format!("累計 {}", learners(locale, n)),
+        Locale::En => format!("{} in total", learners(locale, n)),
+    }
+}
+
+/// The syllabus in one line: `3 章 · 13 课时 · 2小时50分钟`.
+pub fn syllabus_summary(locale: Locale, chapters: usize, lessons_n: u32, minutes: u32) -> String {
+    let ch = match locale {
+        Locale::En if chapters == 1 => "1 chapter".to_owned(),
+        Locale::En => format!("{chapters} chapters"),
+        _ => format!("{chapters} 章"),
+    };
+    format!(
+        "{ch} · {} · {}",
+        lessons(locale, lessons_n),
+        duration(locale, minutes)
+    )
+}
+
+/// The data all the videos take: ` · 视频共约 150.2 MB（240p）`.
+pub fn data_note(locale: Locale, total: &str, rendition: &str) -> String {
+    match locale {
+        Locale::ZhHans => format!(" · 视频共约 {total}（{rendition}）"),
+        Locale::ZhHant => format!(" · 影片共約 {total}（{rendition}）"),
+        Locale::En => format!(" · videos about {total} at {rendition}"),
+    }
+}
+
+/// The founding year: ` · 成立于 2015 年`.
+pub fn founded(locale: Locale, year: i32) -> String {
+    match locale {
+        Locale::ZhHans => format!(" · 成立于 {year} 年"),
+        Locale::ZhHant => format!(" · 成立於 {year} 年"),
+        Locale::En => format!(" · founded {year}"),
+    }
+}
+
+/// Who is signed in: `已登录：小王`.
+pub fn signed_in_as(locale: Locale, who: &str) -> String {
+    match locale {
+        Locale::ZhHans => format!("已登录：{who}"),
+        Locale::ZhHant => format!("已登入：{who}"),
+        Locale::En => format!("Signed in as {who}"),
     }
 }
 

@@ -1,0 +1,130 @@
+//! Static markup built straight into the DOM from a plain tree.
+//!
+//! Leptos generates code for every distinct view type (build, rebuild, mount, drop), which made a
+//! course page cost 40 KB of brotli'd wasm. Content that only changes wholesale (a syllabus, a list
+//! of cards, reviews) is described here as data and built by one small function instead, for a
+//! few bytes per element. Text always becomes text nodes and values attributes: nothing is ever
+//! parsed as HTML. Interactive parts stay Leptos views, or use one delegated listener.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// An element or a text.
+pub enum Node {
+    /// An element: tag, attributes, children.
+    El(&'static str, Vec<(&'static str, String)>, Vec<Node>),
+    /// A text node.
+    Text(String),
+}
+
+/// An element with a class (empty for none) and children.
+pub fn el(tag: &'static str, class: &str, children: Vec<Node>) -> Node {
+    let attrs = if class.is_empty() {
+        Vec::new()
+    } else {
+        vec![("class", class.to_owned())]
+    };
+    Node::El(tag, attrs, children)
+}
+
+/// A text node.
+pub fn text(s: impl Into<String>) -> Node {
+    Node::Text(s.into())
+}
+
+/// A link.
+pub fn link(class: &str, href: String, children: Vec<Node>) -> Node {
+    el("a", class, children).attr("href", href)
+}
+
+impl Node {
+    /// Adds an attribute (to an element; a text ignores it).
+    pub fn attr(mut self, name: &'static str, value: impl Into<String>) -> Node {
+        if let Node::El(_, attrs, _) = &mut self {
+            attrs.push((name, value.into()));
+        }
+        self
+    }
+
+    /// Adds an attribute when `value` is Some.
+    pub fn attr_if(self, name: &'static str, value: Option<impl Into<String>>) -> Node {
+        match value {
+            Some(v) => self.attr(name, v),
+            None => self,
+        }
+    }
+
+    /// Builds the DOM for this tree.
+    pub fn build(self, doc: &web_sys::Document) -> web_sys::Node {
+        match self {
+            Node::Text(s) => doc.create_text_node(&s).into(),
+            Node::El(tag, attrs, children) => {
+                // Only SVG needs its namespace; everything else is HTML.
+                let el = if matches!(tag, "svg" | "path") {
+                    doc.create_element_ns(Some("http://www.w3.org/2000/svg"), tag)
+                } else {
+                    doc.create_element(tag)
+                };
+                let Ok(el) = el else {
+                    return doc.create_text_node("").into();
+                };
+                for (name, value) in attrs {
+                    let _ = el.set_attribute(name, &value);
+                }
+                for child in children {
+                    let _ = el.append_child(&child.build(doc));
+                }
+                el.into()
+            }
+        }
+    }
+}
+
+/// A `<div>` whose content is built from `tree`, and rebuilt whenever the signals `tree` reads
+/// change (the locale, new data).
+#[component]
+pub fn Dom(
+    /// Makes the content.
+    tree: Box<dyn Fn() -> Vec<Node>>,
+    /// The container's class.
+    #[prop(default = "")]
+    class: &'static str,
+) -> impl IntoView {
+    let holder = NodeRef::<leptos::html::Div>::new();
+    let tree = send_wrapper::SendWrapper::new(tree);
+    Effect::new(move |_| {
+        let nodes = tree();
+        let Some(root) = holder.get() else {
+            return;
+        };
+        let doc = document();
+        // Keyboard users keep their place: the control that had focus gets it back by its id.
+        let focused = doc
+            .active_element()
+            .filter(|a| root.contains(Some(a)))
+            .map(|a| a.id())
+            .filter(|id| !id.is_empty());
+        let fragment = doc.create_document_fragment();
+        for n in nodes {
+            let _ = fragment.append_child(&n.build(&doc));
+        }
+        root.set_text_content(None);
+        let _ = root.append_child(&fragment);
+        if let Some(el) = focused.and_then(|id| doc.get_element_by_id(&id)) {
+            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        }
+    });
+    view! { <div class=class node_ref=holder></div> }
+}
+
+/// The value of `attr` on the nearest element (from the event's target up) that has it: how a
+/// delegated listener learns which builder-made control was used.
+pub fn closest_data(ev: &web_sys::Event, attr: &str) -> Option<String> {
+    let target: web_sys::Element = ev.target()?.dyn_into().ok()?;
+    target
+        .closest(&format!("[{attr}]"))
+        .ok()??
+        .get_attribute(attr)
+}

@@ -1,0 +1,470 @@
+//! A course's page: what it teaches, its syllabus with the data each lesson costs, the
+//! institution, the price, ratings and reviews, and the enrol button (which works as a guest).
+
+use std::rc::Rc;
+
+use jieti_api::{CourseDetail, LessonKind, Locale, Review};
+use leptos::prelude::*;
+use stylers_macro::style;
+
+use super::course_card::{category_look, icon};
+use crate::api::account::{enroll, my_courses, unenroll};
+use crate::api::catalog::{get_course, get_reviews};
+use crate::api::{use_fetch, ApiError};
+use crate::app::href;
+use crate::components::dom::{el, link, text, Dom, Node};
+use crate::components::ErrorView;
+use crate::i18n::{self, Messages};
+use crate::state::session::token;
+use crate::state::{use_i18n, use_session, use_title};
+
+/// The course page: loads the course, then shows it.
+#[component]
+pub fn CoursePage(
+    /// The course id.
+    id: String,
+) -> impl IntoView {
+    let course = use_fetch({
+        let id = id.clone();
+        move || {
+            let id = id.clone();
+            async move { get_course(&id).await }
+        }
+    });
+    use_title(move || match course.get() {
+        Some(Ok(c)) => c.course.title,
+        _ => String::new(),
+    });
+    let retry = Callback::new(move |_| course.refetch());
+    move || {
+        match course.get() {
+        None => view! { <div class="page" aria-busy="true"><div class="skeleton-line skeleton-line--w80"></div></div> }.into_any(),
+        Some(Ok(detail)) => view! { <CourseView detail=detail/> }.into_any(),
+        Some(Err(error)) => view! { <div class="page"><ErrorView error=error on_retry=retry/></div> }.into_any(),
+    }
+    }
+}
+
+/// Megabytes with one decimal, from bytes (`7.4 MB`), without float formatting.
+fn megabytes(bytes: u64) -> String {
+    let tenths = (bytes + 50_000) / 100_000;
+    format!("{}.{} MB", tenths / 10, tenths % 10)
+}
+
+/// A lesson's length: `8:00`, `1:02:30`.
+fn clock(seconds: u32) -> String {
+    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
+#[component]
+fn CourseView(detail: CourseDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let detail = Rc::new(detail);
+    let c = detail.course.clone();
+    let first_lesson = detail
+        .chapters
+        .first()
+        .and_then(|ch| ch.lessons.first())
+        .map(|l| l.id.clone());
+    let hero = {
+        let d = Rc::clone(&detail);
+        move || hero(&d, i18n.t(), i18n.locale())
+    };
+    let body = {
+        let d = Rc::clone(&detail);
+        move || body(&d, i18n.t(), i18n.locale())
+    };
+    let price = if c.is_free() {
+        view! { <span class="cp-free">{i18n.text(|t| t.free)}</span> }.into_any()
+    } else {
+        view! { <span class="cp-price">{i18n::price(c.price_fen)}</span> }.into_any()
+    };
+    view! {
+        <article class="page">
+            <Dom tree=Box::new(hero)/>
+            <div class="cp-buy">
+                {price}
+                <EnrollButton course=c.id.clone() first_lesson=first_lesson/>
+            </div>
+            <Dom tree=Box::new(body)/>
+            <Reviews course=c.id.clone() rating=c.rating count=c.rating_count distribution=detail.rating_distribution/>
+        </article>
+    }
+}
+
+/// Cover, title, figures and institution.
+fn hero(d: &CourseDetail, t: &Messages, locale: Locale) -> Vec<Node> {
+    let c = &d.course;
+    let (cover_icon, hue) = category_look(&c.category_id);
+    let mut meta = Vec::new();
+    if c.rating_count > 0 {
+        meta.push(el(
+            "span",
+            "cp-stars",
+            vec![text(format!("★ {}", i18n::tenths(c.rating)))],
+        ));
+        meta.push(el(
+            "span",
+            "",
+            vec![text(i18n::ratings(locale, c.rating_count))],
+        ));
+    }
+    meta.push(el(
+        "span",
+        "",
+        vec![text(i18n::learners(locale, c.learner_count))],
+    ));
+    meta.push(el(
+        "span",
+        "",
+        vec![text(i18n::lessons(locale, c.lesson_count))],
+    ));
+    meta.push(el(
+        "span",
+        "",
+        vec![text(i18n::duration(locale, c.duration_minutes))],
+    ));
+    meta.push(el("span", "", vec![text(i18n::level_name(t, c.level))]));
+    if c.certificate {
+        meta.push(el("span", "", vec![text(t.with_certificate)]));
+    }
+    let mut org = vec![link(
+        "",
+        href::institution(&c.institution.id),
+        vec![text(c.institution.name.clone())],
+    )];
+    if c.institution.verified {
+        org.push(el("span", "", vec![text(t.verified)]));
+    }
+    vec![
+        el("div", "cp-cover", vec![icon(cover_icon, 48)])
+            .attr("style", format!("--hue: {hue}"))
+            .attr("aria-hidden", "true"),
+        el("h1", "cp-title", vec![text(c.title.clone())]).attr("lang", c.lang.clone()),
+        el("p", "cp-subtitle", vec![text(c.subtitle.clone())]),
+        el("p", "cp-meta", meta),
+        el("p", "cp-meta", org),
+    ]
+}
+
+/// Outcomes, syllabus (with the data each lesson costs), requirements and the description.
+fn body(d: &CourseDetail, t: &Messages, locale: Locale) -> Vec<Node> {
+    let c = &d.course;
+    let bullets = |items: &[String]| {
+        el(
+            "ul",
+            "cp-bullets",
+            items
+                .iter()
+                .map(|s| el("li", "", vec![text(s.clone())]))
+                .collect(),
+        )
+    };
+    let section = |title: &str, mut content: Vec<Node>| {
+        content.insert(0, el("h2", "", vec![text(title.to_owned())]));
+        el("section", "cp-section", content)
+    };
+    let total_bytes: u64 = d
+        .chapters
+        .iter()
+        .flat_map(|ch| &ch.lessons)
+        .filter_map(|l| l.size_bytes)
+        .sum();
+    let mut summary =
+        i18n::syllabus_summary(locale, d.chapters.len(), c.lesson_count, c.duration_minutes);
+    if total_bytes > 0 {
+        let rendition = d.default_rendition.as_deref().unwrap_or("");
+        summary.push_str(&i18n::data_note(locale, &megabytes(total_bytes), rendition));
+    }
+    let mut syllabus = vec![el("p", "cp-summary", vec![text(summary)])];
+    for (n, ch) in d.chapters.iter().enumerate() {
+        let lessons = ch
+            .lessons
+            .iter()
+            .map(|l| {
+                let kind = match l.kind {
+                    LessonKind::Video => t.kind_video,
+                    LessonKind::Article => t.kind_article,
+                };
+                let size = l
+                    .size_bytes
+                    .map(|b| el("span", "cp-size", vec![text(megabytes(b))]));
+                let mut row = vec![
+                    el("span", "cp-kind", vec![text(kind)]),
+                    el("span", "cp-lesson-title", vec![text(l.title.clone())]),
+                    el("span", "cp-size", vec![text(clock(l.duration_s))]),
+                ];
+                row.extend(size);
+                el("li", "cp-lesson", row)
+            })
+            .collect();
+        let head = el(
+            "summary",
+            "",
+            vec![
+                text(ch.title.clone()),
+                el(
+                    "span",
+                    "",
+                    vec![text(i18n::lessons(locale, ch.lessons.len() as u32))],
+                ),
+            ],
+        );
+        let chapter = el("details", "cp-chapter", vec![head, el("ol", "", lessons)]);
+        syllabus.push(if n == 0 {
+            chapter.attr("open", "")
+        } else {
+            chapter
+        });
+    }
+    let tags = el(
+        "ul",
+        "cp-tags",
+        d.tags
+            .iter()
+            .map(|s| el("li", "", vec![text(s.clone())]))
+            .collect(),
+    );
+    vec![
+        section(t.outcomes, vec![bullets(&d.outcomes)]),
+        section(t.syllabus, syllabus),
+        section(t.requirements, vec![bullets(&d.requirements)]),
+        section(
+            t.about_course,
+            vec![el("p", "", vec![text(d.description.clone())]), tags],
+        ),
+    ]
+}
+
+/// Enrol (as a guest if need be), then "start learning"; enrolled learners can also leave.
+#[component]
+fn EnrollButton(course: String, first_lesson: Option<String>) -> impl IntoView {
+    let cls = style! {
+        .enroll {
+            display: flex;
+            flex-wrap: wrap;
+            align-items: center;
+            gap: var(--space-2);
+            margin-left: auto;
+        }
+        .status {
+            flex-basis: 100%;
+            color: var(--text-2);
+            font-size: var(--text-s);
+            text-align: right;
+        }
+        .status:empty {
+            display: none;
+        }
+    };
+    let i18n = use_i18n();
+    let session = use_session();
+    // None: not known yet (no token means a new visitor, who is not enrolled).
+    let enrolled = RwSignal::new(token().is_none().then_some(false));
+    let busy = RwSignal::new(false);
+    let message = RwSignal::new(None::<&'static str>);
+    {
+        let course = course.clone();
+        // Re-checked when the learner changes (the guest is made, or they sign in).
+        Effect::new(move |_| {
+            session.me();
+            if token().is_none() {
+                return enrolled.set(Some(false));
+            }
+            let course = course.clone();
+            leptos::task::spawn_local(async move {
+                // Unknown (offline): the button stays usable and says what went wrong if tapped.
+                let mine = my_courses()
+                    .await
+                    .map(|m| m.items.iter().any(|c| c.id == course));
+                let _ = enrolled.try_set(Some(mine.unwrap_or(false)));
+            });
+        });
+    }
+    let act = {
+        let course = course.clone();
+        move |join: bool| {
+            let course = course.clone();
+            busy.set(true);
+            message.set(None);
+            leptos::task::spawn_local(async move {
+                let result = match session.ensure().await {
+                    Ok(()) if join => enroll(&course).await.map(|_| ()),
+                    Ok(()) => unenroll(&course).await,
+                    Err(e) => Err(e),
+                };
+                let _ = busy.try_set(false);
+                let t = i18n.t();
+                match result {
+                    Ok(()) => {
+                        let _ = enrolled.try_set(Some(join));
+                        let _ =
+                            message.try_set(Some(if join { t.enrolled_note } else { t.left_note }));
+                    }
+                    Err(ApiError::Network(_)) => {
+                        let _ = message.try_set(Some(t.error_network));
+                    }
+                    Err(_) => {
+                        let _ = message.try_set(Some(t.error_server));
+                    }
+                }
+            });
+        }
+    };
+    let learn = first_lesson.map(|l| format!("/learn/{course}/{l}"));
+    let sign_up = format!(
+        "{}?next={}",
+        href::sign_up(),
+        jieti_api::encode_component(&href::course(&course))
+    );
+    view! { class = cls,
+        <div class="enroll">
+            {move || match enrolled.get() {
+                Some(true) => {
+                    let act = act.clone();
+                    view! { class = cls,
+                        <a class="button" href=learn.clone().unwrap_or_default()>{i18n.text(|t| t.start_learning)}</a>
+                        <button type="button" class="button button--quiet" disabled=move || busy.get()
+                            on:click=move |_| act(false)>{i18n.text(|t| t.leave_course)}</button>
+                    }
+                    .into_any()
+                }
+                _ => {
+                    let act = act.clone();
+                    view! { class = cls,
+                        <button type="button" class="button" disabled=move || busy.get() || enrolled.get().is_none()
+                            on:click=move |_| act(true)>{i18n.text(|t| t.enroll)}</button>
+                    }
+                    .into_any()
+                }
+            }}
+            <p class="status" role="status">
+                {move || message.get()}
+                {move || (enrolled.get() == Some(true) && !session.is_account()).then(|| view! {
+                    " " <a href=sign_up.clone()>{i18n.text(|t| t.keep_progress)}</a>
+                })}
+            </p>
+        </div>
+    }
+}
+
+/// The rating, its distribution, and the reviews, a page at a time.
+#[component]
+fn Reviews(course: String, rating: f32, count: u32, distribution: [u64; 5]) -> impl IntoView {
+    let i18n = use_i18n();
+    let items = RwSignal::new(Vec::<Review>::new());
+    let page = RwSignal::new(1u32);
+    let more = RwSignal::new(false);
+    let failed = RwSignal::new(None::<ApiError>);
+    let load = move |course: String| {
+        let n = page.get_untracked();
+        leptos::task::spawn_local(async move {
+            match get_reviews(&course, n).await {
+                Ok(p) => {
+                    let _ = more.try_set(u64::from(p.page) * u64::from(p.per_page) < p.total);
+                    let _ = items.try_update(|list| list.extend(p.items));
+                    let _ = failed.try_set(None);
+                }
+                Err(e) => {
+                    let _ = failed.try_set(Some(e));
+                }
+            }
+        });
+    };
+    load(course.clone());
+    let next = {
+        let course = course.clone();
+        move |_| {
+            page.update(|p| *p += 1);
+            load(course.clone());
+        }
+    };
+    let retry = Callback::new(move |_| load(course.clone()));
+    let tree = move || {
+        let (t, locale) = (i18n.t(), i18n.locale());
+        let mut out = vec![el("h2", "", vec![text(t.reviews)])];
+        if count > 0 {
+            let total: u64 = distribution.iter().sum();
+            let bars = (1..=5u8)
+                .rev()
+                .map(|stars| {
+                    let pct = (distribution[usize::from(stars - 1)] * 100)
+                        .checked_div(total)
+                        .unwrap_or(0);
+                    el(
+                        "div",
+                        "cp-bar",
+                        vec![
+                            el("span", "", vec![text(format!("{stars}★"))]),
+                            el(
+                                "span",
+                                "cp-track",
+                                vec![el("span", "cp-fill", vec![])
+                                    .attr("style", format!("width: {pct}%"))],
+                            ),
+                            el("span", "", vec![text(format!("{pct}%"))]),
+                        ],
+                    )
+                })
+                .collect();
+            out.push(el(
+                "div",
+                "cp-overview",
+                vec![
+                    el(
+                        "div",
+                        "",
+                        vec![
+                            el("p", "cp-big", vec![text(i18n::tenths(rating))]),
+                            el("p", "", vec![text(i18n::ratings(locale, count))]),
+                        ],
+                    ),
+                    el("div", "cp-bars", bars)
+                        .attr("role", "img")
+                        .attr("aria-label", t.rating_distribution),
+                ],
+            ));
+        }
+        let list: Vec<Node> = items.with(|list| {
+            list.iter()
+                .map(|r| {
+                    el(
+                        "li",
+                        "cp-review",
+                        vec![
+                            el(
+                                "p",
+                                "cp-who",
+                                vec![
+                                    text(r.author.clone()),
+                                    el("span", "", vec![text("★".repeat(usize::from(r.rating)))])
+                                        .attr("aria-label", i18n::stars(locale, r.rating)),
+                                ],
+                            ),
+                            el("p", "cp-review-body", vec![text(r.body.clone())]),
+                        ],
+                    )
+                })
+                .collect()
+        });
+        if list.is_empty() && count == 0 {
+            out.push(el("p", "", vec![text(t.no_reviews)]));
+        }
+        out.push(el("ul", "cp-reviews", list));
+        out
+    };
+    view! {
+        <section class="cp-section">
+            <Dom tree=Box::new(tree)/>
+            {move || failed.get().map(|e| view! { <ErrorView error=e on_retry=retry/> })}
+            {move || more.get().then(|| view! {
+                <button type="button" class="button button--quiet" on:click=next.clone()>{i18n.text(|t| t.more_reviews)}</button>
+            })}
+        </section>
+    }
+}
