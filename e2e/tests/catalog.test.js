@@ -107,9 +107,9 @@ for (const vp of VIEWPORTS) {
       const { items } = await api('/courses?per_page=1');
       const res = await page.goto(`${server.url}/courses/${items[0].id}`);
       assert.equal(res.status(), 200);
-      await page.getByRole('heading', { name: '课程详情' }).waitFor();
+      await page.getByRole('heading', { level: 1, name: items[0].title }).waitFor();
       await page.reload();
-      await page.getByRole('heading', { name: '课程详情' }).waitFor();
+      await page.getByRole('heading', { level: 1, name: items[0].title }).waitFor();
       assert.deepEqual(await axeViolations(page), []);
 
       await page.goto(`${server.url}/?category=exam&page=1`);

@@ -42,7 +42,7 @@ pub fn Header() -> impl IntoView {
                 <nav class="site-nav" aria-label=i18n.text(|t| t.nav_label)>
                     <a href=href::search() class="nav-optional" aria-current=current(href::search())>{i18n.text(|t| t.nav_search)}</a>
                     <a href=href::dashboard() aria-current=current(href::dashboard())>{i18n.text(|t| t.nav_dashboard)}</a>
-                    <a href=href::sign_in() class="nav-optional" aria-current=current(href::sign_in())>{account}</a>
+                    <a href=href::sign_in() class="nav-account" aria-current=current(href::sign_in())>{account}</a>
                     <select class="locale-select" aria-label=i18n.text(|t| t.language) on:change=on_change>
                         {Locale::ALL
                             .into_iter()

@@ -130,7 +130,7 @@ fn InstitutionView(detail: InstitutionDetail) -> impl IntoView {
         ),
     ]
     .into_iter()
-    .map(|(label, value)| view! { <div><dt>{label}</dt><dd>{value}</dd></div> })
+    .map(|(label, value)| view! { class = cls, <div><dt>{label}</dt><dd>{value}</dd></div> })
     .collect_view();
     let id = detail.id.clone();
     let courses = use_fetch(move || {
