@@ -3,11 +3,11 @@
 #![cfg(target_arch = "wasm32")]
 
 use jieti::api::{self, ApiError};
+use jieti::components::dom::{el, link, text};
 use jieti::components::{ErrorView, Header};
 use jieti::i18n::{self, Locale, LOCALE_KEY};
 use jieti::state::{provide_i18n, storage, use_i18n};
 use leptos::prelude::*;
-use leptos_router::components::Router;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -127,7 +127,7 @@ async fn switching_the_locale_rewrites_the_header_and_persists() {
     let handle = leptos::mount::mount_to(el.clone(), move || {
         provide_i18n();
         i18n_out.set(Some(use_i18n()));
-        view! { <Router><Header/></Router> }
+        view! { <Header/> }
     });
     settle().await;
     assert!(el.text_content().unwrap_or_default().contains("学习中心"));
@@ -175,4 +175,65 @@ fn contract_json_decodes_through_the_browser_parser() {
     assert_eq!(c.highlights, vec![[0, 2]]);
     assert_eq!(c.learner_count, 3_000_000_000);
     assert!((c.rating - 4.75).abs() < 1e-6);
+}
+
+#[wasm_bindgen_test]
+fn the_dom_builder_never_parses_text_as_html() {
+    let doc = document();
+    let payload = "<img src=x onerror=alert(1)><script>alert(2)</script>";
+    let tree = el(
+        "div",
+        "box",
+        vec![
+            el("h3", "", vec![text(payload)]),
+            link("go", "/courses/a?b=\"><script>".into(), vec![text("课程")])
+                .attr("title", payload),
+        ],
+    );
+    let node: web_sys::Element = tree.build(&doc).unchecked_into();
+    assert_eq!(node.class_name(), "box");
+    assert_eq!(
+        node.query_selector("h3")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        payload
+    );
+    // Only the elements the tree names exist: the payload stayed text and attribute values.
+    assert!(node.query_selector("img, script").unwrap().is_none());
+    let a = node.query_selector("a.go").unwrap().unwrap();
+    assert_eq!(a.get_attribute("href").unwrap(), "/courses/a?b=\"><script>");
+    assert_eq!(a.get_attribute("title").unwrap(), payload);
+    assert_eq!(a.text_content().unwrap(), "课程");
+}
+
+#[wasm_bindgen_test]
+async fn dom_rebuilds_on_change_and_keeps_focus() {
+    use jieti::components::dom::Dom;
+    let el_root = container();
+    let n = RwSignal::new(1u32);
+    let handle = leptos::mount::mount_to(el_root.clone(), move || {
+        let tree = move || {
+            (0..n.get())
+                .map(|i| el("input", "", vec![]).attr("id", format!("dom-test-{i}")))
+                .collect()
+        };
+        view! { <Dom tree=Box::new(tree)/> }
+    });
+    settle().await;
+    assert_eq!(el_root.get_elements_by_tag_name("input").length(), 1);
+    let first: web_sys::HtmlElement = document()
+        .get_element_by_id("dom-test-0")
+        .unwrap()
+        .unchecked_into();
+    first.focus().unwrap();
+    n.set(3);
+    settle().await;
+    assert_eq!(el_root.get_elements_by_tag_name("input").length(), 3);
+    // The input was replaced by a new one with the same id, and focus followed it.
+    let active = document().active_element().unwrap();
+    assert_eq!(active.id(), "dom-test-0");
+    assert!(!first.is_connected());
+    drop(handle);
 }

@@ -77,5 +77,6 @@ pub fn provide_session() {
 
 /// The app's [`SessionState`].
 pub fn use_session() -> SessionState {
-    expect_context::<SessionState>()
+    // provide_session runs in App before any page; a view used alone acts for no one.
+    use_context::<SessionState>().unwrap_or_else(|| SessionState(RwSignal::new(None)))
 }
