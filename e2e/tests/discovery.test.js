@@ -68,6 +68,10 @@ for (const vp of VIEWPORTS) {
       assert.ok(initials.items.some((c) => c.title.includes('电商')), 'ds finds 电商 courses');
       if (vp.name === 'phone') await screenshot(page, `search-ds-${vp.width}x${vp.height}`);
       assert.deepEqual(await axeViolations(page), []);
+      // Initials suggest the characters they matched: one tap searches in characters.
+      await page.locator('.suggest').getByRole('link', { name: '电商', exact: true }).click();
+      await waitForTitles(page, chars.items.map((c) => c.title));
+      assert.equal(await searchBox(page).inputValue(), '电商');
 
       // Nothing matches: the empty state offers searches that do.
       await searchBox(page).fill('zzqqxx');

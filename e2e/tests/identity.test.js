@@ -86,6 +86,7 @@ for (const vp of VIEWPORTS) {
       await page.waitForFunction(() => localStorage.getItem('jieti.token'));
       assert.equal((await apiAs(page, '/me')).kind, 'guest');
 
+      assert.deepEqual(await axeViolations(page), []);
       // A wrong password is refused on the form; the right one brings the enrolment back.
       await page.getByLabel('邮箱').fill(email);
       await page.getByLabel('密码').fill('wrong password');

@@ -82,7 +82,9 @@ impl Drop for AbortOnDrop {
 fn js_message(e: &wasm_bindgen::JsValue) -> String {
     e.dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))
-        .unwrap_or_else(|| format!("{e:?}"))
+        // Not `{e:?}`: JsValue's Debug formats numbers, which drags float formatting into the wasm.
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "unknown error".into())
 }
 
 /// GETs `path` (relative to the API base, with its query) and decodes the JSON body.

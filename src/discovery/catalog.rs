@@ -4,7 +4,6 @@
 
 use jieti_api::{Category, CourseQuery, CourseSearch, FacetValue, Facets};
 use leptos::prelude::*;
-use stylers_macro::style;
 
 use super::course_card::course_list;
 use crate::api::catalog::{get_categories, search_courses};
@@ -109,51 +108,6 @@ pub fn CatalogPage(
     /// Opened as search: the search box takes focus.
     search: bool,
 ) -> impl IntoView {
-    let cls = style! {
-        .searchbar {
-            display: flex;
-            gap: var(--space-2);
-            margin-bottom: var(--space-3);
-        }
-        .searchbar input {
-            flex: 1;
-            min-width: 0;
-            min-height: var(--touch);
-            padding: 0 var(--space-3);
-            border: 1px solid var(--text-3);
-            border-radius: var(--radius);
-            background: var(--surface);
-            color: var(--text);
-            font: inherit;
-        }
-        .toolbar {
-            display: flex;
-            flex-wrap: wrap;
-            align-items: center;
-            gap: var(--space-2);
-            margin-bottom: var(--space-3);
-        }
-        .toolbar .results-count {
-            flex: 1 1 100%;
-            margin: 0;
-        }
-        .layout {
-            display: grid;
-            gap: var(--space-5);
-        }
-        @media (min-width: 960px) {
-            .layout {
-                grid-template-columns: 240px 1fr;
-                align-items: start;
-            }
-            .toolbar .results-count {
-                flex: 1;
-            }
-            .filters-toggle {
-                display: none;
-            }
-        }
-    };
     let i18n = use_i18n();
     let url = use_url();
     let query = Memo::new(move |_| url.with(query_of));
@@ -196,7 +150,7 @@ pub fn CatalogPage(
             .unwrap_or_default();
         url.with(|u| chips_tree(&list, u, i18n.t(), i18n.locale()))
     };
-    view! { class = cls,
+    view! {
         <div class="page">
             <h1 class="visually-hidden">{i18n.text(|t| t.catalog_title)}</h1>
             <SearchBox url=url autofocus=search/>
@@ -215,7 +169,7 @@ pub fn CatalogPage(
                 </button>
                 <div class="sort" on:change=sort><Dom tree=Box::new(sorts)/></div>
             </div>
-            <div class="layout">
+            <div class="search-layout">
                 <FilterPanel url=url facets=facets open=drawer courses=courses/>
                 <section aria-label=i18n.text(|t| t.results_label)>
                     {move || match courses.get() {
@@ -527,6 +481,17 @@ fn results_tree(r: &CourseSearch, u: &Url, t: &Messages, locale: Locale) -> Vec<
         return vec![el("div", "empty", out).attr("role", "status")];
     }
     let (number, pages, has_next) = (r.page, r.page_count(), r.has_next());
+    let mut out = Vec::new();
+    let picks = suggestions(r, u.get("q").unwrap_or(""));
+    if !picks.is_empty() {
+        let mut line = vec![text(t.suggestions)];
+        line.extend(
+            picks
+                .into_iter()
+                .map(|s| link("", u.with("q", Some(&s)), vec![text(s)])),
+        );
+        out.push(el("p", "suggest", line));
+    }
     let pager_link = |label: &str, n: u32, disabled: bool| {
         link(
             "pager__link button button--quiet",
@@ -536,8 +501,8 @@ fn results_tree(r: &CourseSearch, u: &Url, t: &Messages, locale: Locale) -> Vec<
         .attr_if("aria-disabled", disabled.then_some("true"))
         .attr_if("tabindex", disabled.then_some("-1"))
     };
-    vec![
-        course_list(&r.items, t, locale),
+    out.push(course_list(&r.items, t, locale));
+    out.push(
         el(
             "nav",
             "pager",
@@ -548,5 +513,39 @@ fn results_tree(r: &CourseSearch, u: &Url, t: &Messages, locale: Locale) -> Vec<
             ],
         )
         .attr("aria-label", t.pagination_label),
-    ]
+    );
+    out
+}
+
+/// For a query typed in pinyin or initials (`ds`, `kuaiji`), the characters it matched in the
+/// results (`电商`, `短视`, `会计`), most frequent first: one tap searches in characters.
+fn suggestions(r: &CourseSearch, q: &str) -> Vec<String> {
+    if q.is_empty() || !q.chars().all(|c| c.is_ascii_alphabetic() || c == ' ') {
+        return Vec::new();
+    }
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    for c in &r.items {
+        let chars: Vec<char> = c.title.chars().collect();
+        for &[start, end] in &c.highlights {
+            let (start, end) = (start as usize, (end as usize).min(chars.len()));
+            let han = |ch: &char| ('\u{4e00}'..='\u{9fff}').contains(ch);
+            if start >= end || !chars[start..end].iter().all(han) {
+                continue;
+            }
+            let s: String = chars[start..end].iter().collect();
+            match seen.iter_mut().find(|(x, _)| *x == s) {
+                Some((_, n)) => *n += 1,
+                None => seen.push((s, 1)),
+            }
+        }
+    }
+    // Most frequent first (a few dozen entries: picking beats pulling a sort into the wasm).
+    let mut picks = Vec::new();
+    while picks.len() < 5 {
+        let Some(best) = (0..seen.len()).max_by_key(|&i| (seen[i].1, usize::MAX - i)) else {
+            break;
+        };
+        picks.push(seen.remove(best).0);
+    }
+    picks
 }

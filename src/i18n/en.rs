@@ -106,6 +106,7 @@ pub static MESSAGES: Messages = Messages {
     err_password_empty: "Enter your password",
     err_credentials: "The email or the password is wrong",
     err_rate_limited: "Too many attempts; try again in 15 minutes",
+    suggestions: "Did you mean:",
     not_found_title: "Page not found",
     not_found_body: "The page you asked for doesn't exist or was removed.",
     crash_title: "Something went wrong",

@@ -219,6 +219,8 @@ pub struct Messages {
     pub err_credentials: &'static str,
     /// Error: too many attempts.
     pub err_rate_limited: &'static str,
+    /// Before the characters a pinyin query matched.
+    pub suggestions: &'static str,
     /// Title of the 404 page.
     pub not_found_title: &'static str,
     /// Body of the 404 page.

@@ -106,6 +106,7 @@ pub static MESSAGES: Messages = Messages {
     err_password_empty: "请输入密码",
     err_credentials: "邮箱或密码不正确",
     err_rate_limited: "尝试次数过多，请 15 分钟后再试",
+    suggestions: "你要找的是不是：",
     not_found_title: "页面不存在",
     not_found_body: "你访问的页面不存在或已被移除。",
     crash_title: "出错了",

@@ -106,6 +106,7 @@ pub static MESSAGES: Messages = Messages {
     err_password_empty: "請輸入密碼",
     err_credentials: "電子郵件或密碼不正確",
     err_rate_limited: "嘗試次數過多，請 15 分鐘後再試",
+    suggestions: "你要找的是不是：",
     not_found_title: "頁面不存在",
     not_found_body: "你造訪的頁面不存在或已被移除。",
     crash_title: "出錯了",
