@@ -38,8 +38,23 @@ chmod 644 "$TRUNK_STAGING_DIR/$loader_name"
 sed -i -E "s#from ['\"]\./__wasm_split\.js['\"]#from './$loader_name'#" "$TRUNK_STAGING_DIR/$main_js"
 grep -q "$loader_name" "$TRUNK_STAGING_DIR/$main_js" \
   || { echo "split-chunks: $main_js does not import the chunk loader" >&2; exit 1; }
-# The app's JS changed: renew its subresource-integrity digest in index.html.
-digest="sha384-$(node -e 'process.stdout.write(require("crypto").createHash("sha384").update(require("fs").readFileSync(process.argv[1])).digest("base64"))' "$TRUNK_STAGING_DIR/$main_js")"
-sed -i -E "s#(href=\"?/$main_js\"? integrity=\"?)sha384-[A-Za-z0-9+/=]+#\1$digest#" "$TRUNK_STAGING_DIR/index.html"
-grep -q "$digest" "$TRUNK_STAGING_DIR/index.html" \
-  || { echo "split-chunks: could not renew the integrity of $main_js in index.html" >&2; exit 1; }
+# The app's JS changed: renew its subresource-integrity digest wherever index.html names it
+# (release output is minified and unquoted, development output is not: match either).
+node - "$TRUNK_STAGING_DIR" "$main_js" <<'JS'
+const fs = require('fs');
+const path = require('path');
+const crypto = require('crypto');
+const [dir, js] = process.argv.slice(2);
+const file = path.join(dir, 'index.html');
+const digest = 'sha384-' + crypto.createHash('sha384').update(fs.readFileSync(path.join(dir, js))).digest('base64');
+let renewed = 0;
+const html = fs.readFileSync(file, 'utf8').replace(/<(link|script)\b[^>]*>/g, (tag) => {
+  if (!tag.includes(`/${js}`)) return tag;
+  return tag.replace(/integrity=("?)sha384-[A-Za-z0-9+/=]+\1/, () => { renewed++; return `integrity="${digest}"`; });
+});
+fs.writeFileSync(file, html);
+if (/integrity=/.test(html) && renewed === 0) {
+  console.error(`split-chunks: could not renew the integrity of ${js} in index.html`);
+  process.exit(1);
+}
+JS
