@@ -163,8 +163,13 @@ fn link_target(ev: &web_sys::MouseEvent) -> Option<String> {
         return None;
     }
     let href = a.get_attribute("href")?;
-    // Only app-absolute paths: other origins, schemes and bare fragments go to the browser.
-    (href.starts_with('/') && !href.starts_with("//")).then_some(href)
+    // Only app-absolute paths: other origins, schemes, bare fragments, and the server's own
+    // paths (API, media files) go to the browser.
+    let app_path = href.starts_with('/')
+        && !href.starts_with("//")
+        && !href.starts_with("/api/")
+        && !href.starts_with("/media/");
+    app_path.then_some(href)
 }
 
 /// The current URL (tracked).

@@ -7,6 +7,7 @@ use stylers_macro::style;
 use crate::api::account::{sign_in, sign_up};
 use crate::api::ApiError;
 use crate::app::href;
+use crate::components::dom::focus_selector;
 use crate::i18n::{self, Messages};
 use crate::router::{navigate, use_url};
 use crate::state::{use_i18n, use_session, use_title};
@@ -261,12 +262,5 @@ fn with_next(path: String, url: Memo<crate::router::Url>) -> String {
 
 /// Moves focus to the first field marked invalid, once the view has marked it.
 fn focus_first_invalid() {
-    request_animation_frame(|| {
-        if let Ok(Some(el)) = document().query_selector("[aria-invalid=true], [role=alert]") {
-            use wasm_bindgen::JsCast;
-            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-                let _ = el.focus();
-            }
-        }
-    });
+    request_animation_frame(|| focus_selector("[aria-invalid=true]"));
 }

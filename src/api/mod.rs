@@ -196,6 +196,11 @@ impl<T: Clone + Send + Sync + 'static> Fetch<T> {
         self.data.get()
     }
 
+    /// Reads the last result in place, without cloning it (tracked).
+    pub fn with<R>(&self, f: impl FnOnce(Option<&Result<T, ApiError>>) -> R) -> R {
+        self.data.with(|d| f(d.as_ref()))
+    }
+
     /// Whether a request is in flight (tracked).
     pub fn loading(&self) -> bool {
         self.loading.get()

@@ -128,3 +128,15 @@ pub fn closest_data(ev: &web_sys::Event, attr: &str) -> Option<String> {
         .ok()??
         .get_attribute(attr)
 }
+
+/// Focuses the first element matching `selector`, if any.
+pub fn focus_selector(selector: &str) {
+    if let Some(el) = document()
+        .query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}

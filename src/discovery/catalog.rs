@@ -7,8 +7,8 @@ use leptos::prelude::*;
 
 use super::course_card::course_list;
 use crate::api::catalog::{get_categories, search_courses};
-use crate::api::{use_fetch, Fetch};
-use crate::components::dom::{closest_data, el, link, text, Dom, Node};
+use crate::api::{use_fetch, ApiError, Fetch};
+use crate::components::dom::{closest_data, el, focus_selector, link, text, Dom, Node};
 use crate::components::{CourseListSkeleton, ErrorView};
 use crate::i18n::{self, Locale, Messages};
 use crate::router::{navigate, use_url, Url};
@@ -16,6 +16,12 @@ use crate::state::{use_i18n, use_title};
 
 /// Courses per page.
 const PER_PAGE: u32 = 20;
+
+/// Longest search text the API takes, in characters.
+const MAX_Q_CHARS: usize = 64;
+
+/// Deepest page the API serves.
+const MAX_PAGE: u32 = 10_000;
 
 /// Milliseconds of typing pause before a search runs.
 const DEBOUNCE_MS: u64 = 250;
@@ -36,18 +42,35 @@ const SUGGESTED: [&str; 5] = ["电商", "Python", "会计", "PS", "短视频"];
 /// The API query for the page's URL.
 fn query_of(url: &Url) -> CourseQuery {
     let get = |name: &str| url.get(name).map(str::to_owned);
+    // A hand-edited or stale URL must not turn into an error page: values the panel does not
+    // offer are dropped (the server would refuse them with a 400).
+    let known = |name: &str| {
+        let values = FILTERS
+            .iter()
+            .find(|(p, _)| *p == name)
+            .map_or(&[][..], |(_, v)| *v);
+        url.get(name)
+            .filter(|v| values.contains(v))
+            .map(str::to_owned)
+    };
+    let sort = url
+        .get("sort")
+        .filter(|s| ["relevance", "popular", "rating", "newest"].contains(s));
     CourseQuery {
-        q: get("q"),
+        q: url.get("q").map(|q| q.chars().take(MAX_Q_CHARS).collect()),
         category: get("category"),
-        level: get("level"),
-        price: get("price"),
-        duration: get("duration"),
-        min_rating: get("min_rating"),
-        certificate: get("certificate"),
+        level: known("level"),
+        price: known("price"),
+        duration: known("duration"),
+        min_rating: known("min_rating"),
+        certificate: known("certificate"),
         institution: get("institution"),
-        lang: get("lang"),
-        sort: get("sort"),
-        page: url.get("page").and_then(|p| p.parse().ok()),
+        lang: known("lang"),
+        sort: sort.map(str::to_owned),
+        page: url
+            .get("page")
+            .and_then(|p| p.parse::<u32>().ok())
+            .map(|p| p.clamp(1, MAX_PAGE)),
         per_page: Some(PER_PAGE),
     }
 }
@@ -116,11 +139,27 @@ pub fn CatalogPage(
         let q = query.get();
         async move { search_courses(&q).await }
     });
-    let facets = Memo::new(move |_| courses.get().and_then(Result::ok).map(|r| r.facets));
+    // A filter the server does not know (a removed category, a stale shared link) is dropped
+    // from the URL and the search runs without it, instead of showing an error.
+    Effect::new(move |_| {
+        let refused = courses.with(|r| match r {
+            Some(Err(ApiError::Status {
+                status: 400,
+                field: Some(f),
+                ..
+            })) => Some(f.clone()),
+            _ => None,
+        });
+        if let Some(field) = refused.filter(|f| url.with_untracked(|u| u.get(f).is_some())) {
+            navigate(&url.with_untracked(|u| u.with(&field, None)), true);
+        }
+    });
     let drawer = RwSignal::new(false);
-    let results = move || match courses.get() {
-        Some(Ok(r)) => url.with_untracked(|u| results_tree(&r, u, i18n.t(), i18n.locale())),
-        _ => Vec::new(),
+    let results = move || {
+        courses.with(|r| match r {
+            Some(Ok(r)) => url.with_untracked(|u| results_tree(r, u, i18n.t(), i18n.locale())),
+            _ => Vec::new(),
+        })
     };
     use_title(move || query.with(|q| q.q.clone().unwrap_or_default()));
     let retry = Callback::new(move |_| {
@@ -158,10 +197,10 @@ pub fn CatalogPage(
             <div class="toolbar">
                 // One live region for the page's life, so screen readers announce each new count.
                 <p class="results-count" aria-live="polite">
-                    {move || match courses.get() {
+                    {move || courses.with(|r| match r {
                         Some(Ok(r)) => i18n::search_total(i18n.locale(), r.total, query.with(|q| q.q.clone())),
                         _ => String::new(),
-                    }}
+                    })}
                 </p>
                 <button type="button" class="button button--quiet filters-toggle" aria-expanded=move || drawer.get().to_string()
                     aria-controls="filters" on:click=move |_| drawer.set(true)>
@@ -170,12 +209,12 @@ pub fn CatalogPage(
                 <div class="sort" on:change=sort><Dom tree=Box::new(sorts)/></div>
             </div>
             <div class="search-layout">
-                <FilterPanel url=url facets=facets open=drawer courses=courses/>
+                <FilterPanel url=url open=drawer courses=courses/>
                 <section aria-label=i18n.text(|t| t.results_label)>
-                    {move || match courses.get() {
+                    {move || match courses.with(|r| r.map(|r| r.as_ref().err().cloned())) {
                         None => Some(view! { <CourseListSkeleton/> }.into_any()),
-                        Some(Ok(_)) => None,
-                        Some(Err(error)) => Some(view! { <ErrorView error=error on_retry=retry/> }.into_any()),
+                        Some(None) => None,
+                        Some(Some(error)) => Some(view! { <ErrorView error=error on_retry=retry/> }.into_any()),
                     }}
                     <div class="results" aria-busy=move || courses.loading().to_string()>
                         <Dom tree=Box::new(results)/>
@@ -236,17 +275,13 @@ fn SearchBox(url: Memo<Url>, autofocus: bool) -> impl IntoView {
             }
         }
     };
-    let input = NodeRef::<leptos::html::Input>::new();
     if autofocus {
-        Effect::new(move |_| {
-            if let Some(el) = input.get() {
-                let _ = el.focus();
-            }
-        });
+        // After the view is in the document (an effect runs after mounting).
+        Effect::new(move |_| focus_selector("form[role=search] input"));
     }
     view! {
         <form class="searchbar" role="search" on:submit=on_submit>
-            <input node_ref=input type="search" name="q" enterkeyhint="search" autocomplete="off"
+            <input type="search" name="q" enterkeyhint="search" autocomplete="off" maxlength="64"
                 aria-label=i18n.text(|t| t.search_label) placeholder=i18n.text(|t| t.search_placeholder)
                 prop:value=move || text.get() on:input=on_input/>
             <button type="submit" class="button">{i18n.text(|t| t.nav_search)}</button>
@@ -345,14 +380,19 @@ fn chips_tree(categories: &[Category], u: &Url, t: &Messages, locale: Locale) ->
 #[component]
 fn FilterPanel(
     url: Memo<Url>,
-    facets: Memo<Option<Facets>>,
     open: RwSignal<bool>,
     courses: Fetch<CourseSearch>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let close = move |_| open.set(false);
-    let groups =
-        move || url.with(|u| facets.with(|f| filter_tree(u, f.as_ref(), i18n.t(), i18n.locale())));
+    let groups = move || {
+        url.with(|u| {
+            courses.with(|r| {
+                let facets = r.and_then(|r| r.as_ref().ok()).map(|r| &r.facets);
+                filter_tree(u, facets, i18n.t(), i18n.locale())
+            })
+        })
+    };
     let on_change = move |ev: leptos::ev::Event| {
         let (Some(param), Some(value)) = (
             closest_data(&ev, "data-param"),
@@ -367,9 +407,11 @@ fn FilterPanel(
         });
         navigate(&next, false);
     };
-    let done_label = move || match courses.get() {
-        Some(Ok(r)) => i18n::show_results(i18n.locale(), r.total),
-        _ => i18n.t().close.to_owned(),
+    let done_label = move || {
+        courses.with(|r| match r {
+            Some(Ok(r)) => i18n::show_results(i18n.locale(), r.total),
+            _ => i18n.t().close.to_owned(),
+        })
     };
     view! {
         <aside id="filters" class="filters" class:open=move || open.get() aria-label=i18n.text(|t| t.filters)
