@@ -157,6 +157,24 @@ for (const vp of VIEWPORTS) {
       assert.equal(await page.getByRole('alert').count(), 0);
     });
 
+    test('a page whose code cannot be fetched offers a retry that loads it', async () => {
+      ctx = await openPage(browser, vp);
+      const { page, problems } = ctx;
+      await page.route('**/split_course_chunk-*.wasm', (route) => route.abort('internetdisconnected'));
+      await page.goto(server.url + '/courses/python-basics');
+      const alert = page.getByRole('alert');
+      await alert.getByRole('heading', { name: '加载失败' }).waitFor();
+      assert.deepEqual(await axeViolations(page), []);
+      // The blocked fetch is expected to log; a panic or anything else is not.
+      const unexpected = problems.filter((p) => !/ERR_INTERNET_DISCONNECTED|Failed to load resource|Failed to fetch|TypeError/.test(p));
+      assert.deepEqual(unexpected, []);
+      problems.length = 0;
+      await page.unroute('**/split_course_chunk-*.wasm');
+      await alert.getByRole('button', { name: '重试' }).click();
+      const detail = await api('/courses/python-basics');
+      await page.getByRole('heading', { level: 1, name: detail.course.title }).waitFor();
+    });
+
     test('the course page shows the syllabus with the data each lesson costs', async () => {
       ctx = await openPage(browser, vp);
       const { page } = ctx;
