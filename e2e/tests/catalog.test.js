@@ -1,27 +1,11 @@
 // The catalog home against the real server and the release build, at phone and desktop sizes.
-import { test, describe, before, after, afterEach } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../lib/server.js';
-import { launch, openPage, axeViolations, screenshot, VIEWPORTS } from '../lib/browser.js';
+import { useEnv, checkPageAfterEach } from '../lib/suite.js';
+import { axeViolations, screenshot, VIEWPORTS } from '../lib/browser.js';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-async function api(path) {
-  const res = await fetch(`${server.url}/api/v1${path}`);
-  assert.equal(res.status, 200, `GET ${path}`);
-  return res.json();
-}
+const env = useEnv();
+const api = env.api;
 
 /** Titles of the course cards, in order, once the list has loaded. */
 async function cardTitles(page) {
@@ -31,21 +15,13 @@ async function cardTitles(page) {
 
 for (const vp of VIEWPORTS) {
   describe(`catalog at ${vp.width}×${vp.height}`, () => {
-    let ctx;
-
-    afterEach(async () => {
-      const problems = ctx?.problems ?? [];
-      await ctx?.context.close();
-      ctx = undefined;
-      assert.deepEqual(problems, [], 'no console errors and no uncaught errors (wasm panics)');
-    });
+    checkPageAfterEach(env);
 
     test('shows the demo courses from the API, most popular first', async () => {
-      ctx = await openPage(browser, vp);
-      const { page } = ctx;
+      const { page } = await env.open(vp);
       const expected = await api('/courses?page=1&per_page=20');
       assert.ok(expected.total >= 40);
-      await page.goto(server.url + '/');
+      await page.goto(env.server.url + '/');
       const titles = await cardTitles(page);
       assert.deepEqual(titles, expected.items.map((c) => c.title));
       await assert.doesNotReject(page.getByText(`共 ${expected.total} 门课程`).waitFor());
@@ -60,11 +36,10 @@ for (const vp of VIEWPORTS) {
     });
 
     test('filters by category and pages through results', async () => {
-      ctx = await openPage(browser, vp);
-      const { page } = ctx;
+      const { page } = await env.open(vp);
       const cats = await api('/categories');
       const ecommerce = cats.items.find((c) => c.id === 'ecommerce');
-      await page.goto(server.url + '/');
+      await page.goto(env.server.url + '/');
       await cardTitles(page);
       await page.getByRole('link', { name: ecommerce.name.zh_hans, exact: true }).click();
       await page.waitForURL(/category=ecommerce/);
@@ -83,9 +58,8 @@ for (const vp of VIEWPORTS) {
     });
 
     test('the locale switch changes visible text and survives reload', async () => {
-      ctx = await openPage(browser, vp);
-      const { page } = ctx;
-      await page.goto(server.url + '/');
+      const { page } = await env.open(vp);
+      await page.goto(env.server.url + '/');
       await page.getByRole('heading', { name: '热门课程' }).waitFor();
       const language = page.getByRole('combobox', { name: '语言' });
       await language.selectOption('en');
@@ -102,21 +76,20 @@ for (const vp of VIEWPORTS) {
     });
 
     test('deep links load on reload, and unknown paths get a real 404 page', async () => {
-      ctx = await openPage(browser, vp);
-      const { page } = ctx;
+      const { page } = await env.open(vp);
       const { items } = await api('/courses?per_page=1');
-      const res = await page.goto(`${server.url}/courses/${items[0].id}`);
+      const res = await page.goto(`${env.server.url}/courses/${items[0].id}`);
       assert.equal(res.status(), 200);
       await page.getByRole('heading', { level: 1, name: items[0].title }).waitFor();
       await page.reload();
       await page.getByRole('heading', { level: 1, name: items[0].title }).waitFor();
       assert.deepEqual(await axeViolations(page), []);
 
-      await page.goto(`${server.url}/?category=exam&page=1`);
+      await page.goto(`${env.server.url}/?category=exam&page=1`);
       const exam = await api('/courses?category=exam&page=1&per_page=20');
       assert.deepEqual(await cardTitles(page), exam.items.map((c) => c.title));
 
-      await page.goto(`${server.url}/no/such/page`);
+      await page.goto(`${env.server.url}/no/such/page`);
       await page.getByRole('heading', { name: '页面不存在' }).waitFor();
       assert.deepEqual(await axeViolations(page), []);
       await page.getByRole('link', { name: '返回课程列表' }).click();
@@ -124,10 +97,9 @@ for (const vp of VIEWPORTS) {
     });
 
     test('when the API is down the learner gets an error view whose retry works', async () => {
-      ctx = await openPage(browser, vp);
-      const { page, problems } = ctx;
+      const { page, problems } = await env.open(vp);
       await page.route('**/api/v1/courses**', (route) => route.abort('internetdisconnected'));
-      await page.goto(server.url + '/');
+      await page.goto(env.server.url + '/');
       const alert = page.getByRole('alert');
       await alert.getByRole('heading', { name: '加载失败' }).waitFor();
       assert.match(await alert.innerText(), /网络/);
@@ -145,11 +117,10 @@ for (const vp of VIEWPORTS) {
     });
 
     test('the static shell paints before the app and is never blank', async () => {
-      ctx = await openPage(browser, vp);
-      const { page, problems } = ctx;
+      const { page, problems } = await env.open(vp);
       // Without the wasm the page still shows the header and a skeleton, not a white screen.
       await page.route('**/*.wasm', (route) => route.abort());
-      await page.goto(server.url + '/');
+      await page.goto(env.server.url + '/');
       await page.locator('header .brand').waitFor();
       assert.ok(await page.locator('.skeleton-card').count() >= 3);
       problems.length = 0; // the blocked wasm is expected to fail

@@ -1,27 +1,11 @@
 // Search, filters, sort, the course page and the institution page, against the real server.
-import { test, describe, before, after, afterEach } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../lib/server.js';
-import { launch, openPage, axeViolations, screenshot, VIEWPORTS } from '../lib/browser.js';
+import { useEnv, checkPageAfterEach } from '../lib/suite.js';
+import { axeViolations, screenshot, VIEWPORTS } from '../lib/browser.js';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-async function api(path) {
-  const res = await fetch(`${server.url}/api/v1${path}`);
-  assert.equal(res.status, 200, `GET ${path}`);
-  return res.json();
-}
+const env = useEnv();
+const api = env.api;
 
 /** Titles of the course cards once they match `expected` (the list updates as you type). */
 async function waitForTitles(page, expected) {
@@ -46,19 +30,11 @@ async function settledAxe(page) {
 
 for (const vp of VIEWPORTS) {
   describe(`discovery at ${vp.width}×${vp.height}`, () => {
-    let ctx;
-
-    afterEach(async () => {
-      const problems = ctx?.problems ?? [];
-      await ctx?.context.close();
-      ctx = undefined;
-      assert.deepEqual(problems, [], 'no console errors and no uncaught errors (wasm panics)');
-    });
+    checkPageAfterEach(env);
 
     test('typing 电商 or the initials ds finds the e-commerce courses, with matches marked', async () => {
-      ctx = await openPage(browser, vp);
-      const { page } = ctx;
-      await page.goto(server.url + '/search');
+      const { page } = await env.open(vp);
+      await page.goto(env.server.url + '/search');
       // Opened as search, the box has focus: typing goes straight in.
       await page.waitForFunction(() => document.activeElement?.getAttribute('type') === 'search');
       await page.keyboard.type('电商');
@@ -90,9 +66,8 @@ for (const vp of VIEWPORTS) {
     });
 
     test('filters and sort live in the URL: back, forward and reload restore them', async () => {
-      ctx = await openPage(browser, vp);
-      const { page } = ctx;
-      await page.goto(server.url + '/');
+      const { page } = await env.open(vp);
+      await page.goto(env.server.url + '/');
       const all = await api('/courses?per_page=20');
       await waitForTitles(page, all.items.map((c) => c.title));
 
@@ -136,32 +111,30 @@ for (const vp of VIEWPORTS) {
     });
 
     test('a hand-edited URL with unknown values still shows results, never an error', async () => {
-      ctx = await openPage(browser, vp);
-      const { page } = ctx;
-      await page.goto(server.url + '/?price=free&sort=bogus&level=expert&page=-3&min_rating=9');
+      const { page } = await env.open(vp);
+      await page.goto(env.server.url + '/?price=free&sort=bogus&level=expert&page=-3&min_rating=9');
       const free = await api('/courses?price=free&per_page=20');
       await waitForTitles(page, free.items.map((c) => c.title));
       assert.equal(await page.getByRole('alert').count(), 0);
       // A category the server does not know is dropped from the URL, and the rest applies.
-      await page.goto(server.url + '/?category=no-such-category&price=free');
+      await page.goto(env.server.url + '/?category=no-such-category&price=free');
       await page.waitForURL((u) => !u.search.includes('category='));
       await waitForTitles(page, free.items.map((c) => c.title));
       assert.ok(page.url().includes('price=free'));
       // The refused request is expected in the console; nothing else may be.
-      const refused = ctx.problems.findIndex((p) => /status of 400/.test(p));
+      const refused = env.ctx.problems.findIndex((p) => /status of 400/.test(p));
       assert.ok(refused >= 0);
-      ctx.problems.splice(refused, 1);
+      env.ctx.problems.splice(refused, 1);
       // Past the last page: the empty state, not an error.
-      await page.goto(server.url + '/?page=9999');
+      await page.goto(env.server.url + '/?page=9999');
       await page.getByText('试试这些搜索：').waitFor();
       assert.equal(await page.getByRole('alert').count(), 0);
     });
 
     test('a page whose code cannot be fetched offers a retry that loads it', async () => {
-      ctx = await openPage(browser, vp);
-      const { page, problems } = ctx;
+      const { page, problems } = await env.open(vp);
       await page.route('**/split_course_chunk-*.wasm', (route) => route.abort('internetdisconnected'));
-      await page.goto(server.url + '/courses/python-basics');
+      await page.goto(env.server.url + '/courses/python-basics');
       const alert = page.getByRole('alert');
       await alert.getByRole('heading', { name: '加载失败' }).waitFor();
       assert.deepEqual(await axeViolations(page), []);
@@ -176,10 +149,9 @@ for (const vp of VIEWPORTS) {
     });
 
     test('the course page shows the syllabus with the data each lesson costs', async () => {
-      ctx = await openPage(browser, vp);
-      const { page } = ctx;
+      const { page } = await env.open(vp);
       const detail = await api('/courses/python-basics');
-      await page.goto(server.url + '/');
+      await page.goto(env.server.url + '/');
       await page.getByRole('link', { name: detail.course.title }).click();
       await page.getByRole('heading', { level: 1, name: detail.course.title }).waitFor();
       assert.equal(await page.title(), `${detail.course.title} · 阶梯`);

@@ -1,47 +1,29 @@
 // Identity against the real server: a guest enrols, signs up, and keeps the enrolment; field
 // errors on sign-up and sign-in; sign-out.
-import { test, describe, before, after, afterEach } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../lib/server.js';
-import { launch, openPage, axeViolations, screenshot, VIEWPORTS } from '../lib/browser.js';
+import { useEnv, checkPageAfterEach } from '../lib/suite.js';
+import { axeViolations, screenshot, VIEWPORTS } from '../lib/browser.js';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useEnv();
+const api = env.api;
 
 /** Calls the API with the token the app keeps in localStorage. */
 async function apiAs(page, path) {
   const token = await page.evaluate(() => localStorage.getItem('jieti.token'));
   assert.ok(token, 'the app holds a bearer token');
-  const res = await fetch(`${server.url}/api/v1${path}`, { headers: { Authorization: `Bearer ${token}` } });
+  const res = await fetch(`${env.server.url}/api/v1${path}`, { headers: { Authorization: `Bearer ${token}` } });
   assert.equal(res.status, 200, `GET ${path}`);
   return res.json();
 }
 
 for (const vp of VIEWPORTS) {
   describe(`identity at ${vp.width}×${vp.height}`, () => {
-    let ctx;
-
-    afterEach(async () => {
-      const problems = ctx?.problems ?? [];
-      await ctx?.context.close();
-      ctx = undefined;
-      assert.deepEqual(problems, [], 'no console errors and no uncaught errors (wasm panics)');
-    });
+    checkPageAfterEach(env);
 
     test('a guest enrols, signs up, and keeps the enrolment; then signs out and back in', async () => {
-      ctx = await openPage(browser, vp);
-      const { page } = ctx;
-      await page.goto(server.url + '/courses/ecommerce-operations-basics');
+      const { page } = await env.open(vp);
+      await page.goto(env.server.url + '/courses/ecommerce-operations-basics');
       await page.getByRole('heading', { level: 1 }).waitFor();
       // The first visit made a guest silently.
       await page.waitForFunction(() => localStorage.getItem('jieti.token'));
@@ -93,9 +75,9 @@ for (const vp of VIEWPORTS) {
       await page.getByRole('button', { name: '登录' }).last().click();
       await page.getByRole('alert').getByText('邮箱或密码不正确').waitFor();
       // The refused request is expected in the console; nothing else may be.
-      const refused = ctx.problems.findIndex((p) => /status of 401/.test(p));
+      const refused = env.ctx.problems.findIndex((p) => /status of 401/.test(p));
       assert.ok(refused >= 0);
-      ctx.problems.splice(refused, 1);
+      env.ctx.problems.splice(refused, 1);
       await page.getByLabel('密码').fill('correct horse 1');
       await page.getByRole('button', { name: '登录' }).last().click();
       await page.getByRole('link', { name: '小王' }).waitFor();

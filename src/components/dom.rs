@@ -32,6 +32,11 @@ pub fn text(s: impl Into<String>) -> Node {
     Node::Text(s.into())
 }
 
+/// A `<span>` holding a text.
+pub fn span(class: &str, s: impl Into<String>) -> Node {
+    el("span", class, vec![text(s)])
+}
+
 /// A link.
 pub fn link(class: &str, href: String, children: Vec<Node>) -> Node {
     el("a", class, children).attr("href", href)

@@ -7,12 +7,12 @@ use jieti_api::{CourseDetail, LessonKind, Locale, Review};
 use leptos::prelude::*;
 use stylers_macro::style;
 
-use super::course_card::{category_look, icon};
+use super::course_card::{category_look, figures, icon};
 use crate::api::account::{enroll, my_courses, unenroll};
 use crate::api::catalog::{get_course, get_reviews};
 use crate::api::{use_fetch, ApiError};
 use crate::app::href;
-use crate::components::dom::{el, link, text, Dom, Node};
+use crate::components::dom::{el, link, span, text, Dom, Node};
 use crate::components::ErrorView;
 use crate::i18n::{self, Messages};
 use crate::state::session::token;
@@ -103,35 +103,13 @@ fn hero(d: &CourseDetail, t: &Messages, locale: Locale) -> Vec<Node> {
     let (cover_icon, hue) = category_look(&c.category_id);
     let mut meta = Vec::new();
     if c.rating_count > 0 {
-        meta.push(el(
-            "span",
-            "cp-stars",
-            vec![text(format!("★ {}", i18n::tenths(c.rating)))],
-        ));
-        meta.push(el(
-            "span",
-            "",
-            vec![text(i18n::ratings(locale, c.rating_count))],
-        ));
+        meta.push(span("cp-stars", format!("★ {}", i18n::tenths(c.rating))));
+        meta.push(span("", i18n::ratings(locale, c.rating_count)));
     }
-    meta.push(el(
-        "span",
-        "",
-        vec![text(i18n::learners(locale, c.learner_count))],
-    ));
-    meta.push(el(
-        "span",
-        "",
-        vec![text(i18n::lessons(locale, c.lesson_count))],
-    ));
-    meta.push(el(
-        "span",
-        "",
-        vec![text(i18n::duration(locale, c.duration_minutes))],
-    ));
-    meta.push(el("span", "", vec![text(i18n::level_name(t, c.level))]));
+    meta.extend(figures(c, locale));
+    meta.push(span("", i18n::level_name(t, c.level)));
     if c.certificate {
-        meta.push(el("span", "", vec![text(t.with_certificate)]));
+        meta.push(span("", t.with_certificate));
     }
     let mut org = vec![link(
         "",

@@ -4,7 +4,7 @@
 use jieti_api::{CourseSummary, Locale};
 
 use crate::app::href;
-use crate::components::dom::{el, link, text, Node};
+use crate::components::dom::{el, link, span, text, Node};
 use crate::components::IconName;
 use crate::i18n::{self, Messages};
 
@@ -62,6 +62,15 @@ fn highlighted(title: &str, ranges: &[[u32; 2]]) -> Vec<Node> {
     parts
 }
 
+/// Learners, lessons and length, as spans (cards and the course page show them alike).
+pub(crate) fn figures(c: &CourseSummary, locale: Locale) -> [Node; 3] {
+    [
+        span("", i18n::learners(locale, c.learner_count)),
+        span("", i18n::lessons(locale, c.lesson_count)),
+        span("", i18n::duration(locale, c.duration_minutes)),
+    ]
+}
+
 /// A course card. The title is the link; the whole card is its tap target.
 pub fn course_card(c: &CourseSummary, t: &Messages, locale: Locale) -> Node {
     let (cover_icon, hue) = category_look(&c.category_id);
@@ -81,21 +90,7 @@ pub fn course_card(c: &CourseSummary, t: &Messages, locale: Locale) -> Node {
             ],
         ));
     }
-    meta.push(el(
-        "span",
-        "",
-        vec![text(i18n::learners(locale, c.learner_count))],
-    ));
-    meta.push(el(
-        "span",
-        "",
-        vec![text(i18n::lessons(locale, c.lesson_count))],
-    ));
-    meta.push(el(
-        "span",
-        "",
-        vec![text(i18n::duration(locale, c.duration_minutes))],
-    ));
+    meta.extend(figures(c, locale));
     let mut org = vec![el("span", "", vec![text(c.institution.name.clone())])];
     if c.institution.verified {
         org.push(

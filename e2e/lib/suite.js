@@ -1,0 +1,47 @@
+// What every e2e file sets up: one real server and one Chromium for the file, a fresh page per
+// test, and a check after each test that nothing was logged as an error (wasm panics included)
+// unless the test expected it and took it out of `env.ctx.problems`.
+import { before, after, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from './server.js';
+import { launch, openPage } from './browser.js';
+
+/** Registers the file's server and browser; returns the environment the tests use. */
+export function useEnv() {
+  const env = {
+    server: undefined,
+    browser: undefined,
+    /** The current test's { context, page, problems }. */
+    ctx: undefined,
+    /** A fresh page at a viewport, closed and checked after the test. */
+    async open(viewport) {
+      env.ctx = await openPage(env.browser, viewport);
+      return env.ctx;
+    },
+    /** GETs an API path (`/courses?…`) from the server; the status must be 200. */
+    async api(path) {
+      const res = await fetch(`${env.server.url}/api/v1${path}`);
+      assert.equal(res.status, 200, `GET ${path}`);
+      return res.json();
+    },
+  };
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launch();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
+}
+
+/** Inside a describe: closes each test's page and fails the test on unexpected console errors. */
+export function checkPageAfterEach(env) {
+  afterEach(async () => {
+    const problems = env.ctx?.problems ?? [];
+    await env.ctx?.context.close();
+    env.ctx = undefined;
+    assert.deepEqual(problems, [], 'no console errors and no uncaught errors (wasm panics)');
+  });
+}
