@@ -84,6 +84,14 @@ for (const vp of VIEWPORTS) {
         if (vp.name === 'phone') await screenshot(page, `filters-${vp.width}x${vp.height}`);
         assert.deepEqual(await settledAxe(page), []);
         await panel.getByRole('button', { name: new RegExp(`查看 ${free.total} 门课程`) }).click();
+        // Keyboard: opening moves focus into the drawer; Escape closes it and focus goes back.
+        const toggle = page.getByRole('button', { name: '筛选' });
+        await page.waitForFunction(() => document.activeElement?.classList.contains('filters-toggle'));
+        await toggle.press('Enter');
+        await page.waitForFunction(() => document.activeElement?.closest('#filters.open') !== null);
+        await page.keyboard.press('Escape');
+        await page.waitForFunction(() => document.activeElement?.classList.contains('filters-toggle'));
+        assert.equal(await panel.isVisible(), false);
       }
 
       await page.getByRole('combobox', { name: '排序' }).selectOption('rating');

@@ -203,7 +203,11 @@ pub fn CatalogPage(
                     })}
                 </p>
                 <button type="button" class="button button--quiet filters-toggle" aria-expanded=move || drawer.get().to_string()
-                    aria-controls="filters" on:click=move |_| drawer.set(true)>
+                    aria-controls="filters" on:click=move |_| {
+                        drawer.set(true);
+                        // On phones the drawer covers the page: keyboard focus goes into it.
+                        request_animation_frame(|| focus_selector(".filters.open fieldset input"));
+                    }>
                     {i18n.text(|t| t.filters)}
                 </button>
                 <div class="sort" on:change=sort><Dom tree=Box::new(sorts)/></div>
@@ -384,7 +388,12 @@ fn FilterPanel(
     courses: Fetch<CourseSearch>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let close = move |_| open.set(false);
+    let close = move |_: leptos::ev::MouseEvent| shut(open);
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" && open.get_untracked() {
+            shut(open);
+        }
+    };
     let groups = move || {
         url.with(|u| {
             courses.with(|r| {
@@ -415,7 +424,7 @@ fn FilterPanel(
     };
     view! {
         <aside id="filters" class="filters" class:open=move || open.get() aria-label=i18n.text(|t| t.filters)
-            on:change=on_change>
+            on:change=on_change on:keydown=on_key>
             <div class="filters__head">
                 <h2>{i18n.text(|t| t.filters)}</h2>
                 <button type="button" class="button button--quiet" on:click=close>{i18n.text(|t| t.close)}</button>
@@ -423,6 +432,14 @@ fn FilterPanel(
             <Dom tree=Box::new(groups)/>
             <button type="button" class="button filters__done" on:click=close>{done_label}</button>
         </aside>
+    }
+}
+
+/// Closes the filter drawer and gives focus back to the button that opened it.
+fn shut(open: RwSignal<bool>) {
+    if open.get_untracked() {
+        open.set(false);
+        focus_selector(".filters-toggle");
     }
 }
 
