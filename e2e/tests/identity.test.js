@@ -40,6 +40,8 @@ for (const vp of VIEWPORTS) {
       await page.getByRole('link', { name: /注册账号/ }).click();
       await page.getByRole('heading', { level: 1, name: '注册' }).waitFor();
       const email = `learner-${vp.name}-${Date.now()}@example.com`;
+      // Each viewport's learner has their own name: both write reviews of the same course.
+      const name = vp.name === 'phone' ? '小王' : '小李';
       // Field errors first: all three, named on their fields.
       await page.getByRole('button', { name: '注册' }).click();
       await page.getByText('请填写 1–40 个字的昵称').waitFor();
@@ -48,7 +50,7 @@ for (const vp of VIEWPORTS) {
       assert.equal(await page.getByLabel('邮箱').getAttribute('aria-invalid'), 'true');
       if (vp.name === 'phone') await screenshot(page, `sign-up-errors-${vp.width}x${vp.height}`);
       assert.deepEqual(await axeViolations(page), []);
-      await page.getByLabel('昵称').fill('小王');
+      await page.getByLabel('昵称').fill(name);
       await page.getByLabel('邮箱').fill(email);
       await page.getByLabel('密码').fill('correct horse 1');
       await page.getByRole('button', { name: '注册' }).click();
@@ -58,11 +60,31 @@ for (const vp of VIEWPORTS) {
       assert.equal(me.kind, 'account');
       assert.equal(me.id, guest.id, 'the guest was upgraded in place');
       assert.deepEqual((await apiAs(page, '/me/courses')).items.map((c) => c.id), ['ecommerce-operations-basics']);
-      await page.getByRole('link', { name: '小王' }).waitFor();
+      await page.getByRole('link', { name }).waitFor();
+
+      // Enrolled, the learner rates the course; the review is listed under their name, text as
+      // text, and the form shows it again after a reload, ready to edit.
+      const review = '<b>讲得清楚</b> 例子很实用';
+      await page.getByRole('heading', { name: '我的评价' }).waitFor();
+      await page.getByRole('button', { name: '提交评价' }).click();
+      await page.getByText('请先选择星级').waitFor();
+      await page.getByRole('group', { name: '评分' }).getByLabel('4 星').check();
+      await page.getByLabel('写下你的学习体验（选填）').fill(review);
+      await page.getByRole('button', { name: '提交评价' }).click();
+      await page.getByText('评价已保存，谢谢！').waitFor();
+      const listed = page.locator('.cp-review', { hasText: name });
+      await listed.waitFor();
+      assert.equal(await listed.locator('.cp-review-body').innerText(), review);
+      assert.equal(await listed.locator('b').count(), 0, 'the review text is never HTML');
+      assert.deepEqual(await axeViolations(page), []);
+      await page.reload();
+      await page.getByRole('heading', { name: '我的评价' }).waitFor();
+      await page.waitForFunction(() => document.querySelector('input[name="my-rating"][value="4"]')?.checked);
+      assert.equal(await page.getByLabel('写下你的学习体验（选填）').inputValue(), review);
 
       // Sign out: a fresh guest, who is not enrolled.
-      await page.getByRole('link', { name: '小王' }).click();
-      await page.getByText(`已登录：小王`).waitFor();
+      await page.getByRole('link', { name }).click();
+      await page.getByText(`已登录：${name}`).waitFor();
       await page.getByRole('button', { name: '退出登录' }).click();
       await page.getByRole('link', { name: '登录' }).first().waitFor();
       await page.waitForFunction(() => localStorage.getItem('jieti.token'));
@@ -80,7 +102,7 @@ for (const vp of VIEWPORTS) {
       env.ctx.problems.splice(refused, 1);
       await page.getByLabel('密码').fill('correct horse 1');
       await page.getByRole('button', { name: '登录' }).last().click();
-      await page.getByRole('link', { name: '小王' }).waitFor();
+      await page.getByRole('link', { name }).waitFor();
       assert.deepEqual((await apiAs(page, '/me/courses')).items.map((c) => c.id), ['ecommerce-operations-basics']);
     });
   });

@@ -1,6 +1,6 @@
 //! Identity and enrolment calls. The bearer token is attached by [`super::request`].
 
-use jieti_api::{encode_component, Enrollment, Me, MyCourses, Session};
+use jieti_api::{encode_component, Enrollment, Me, MyCourses, Review, Session};
 use wasm_bindgen::JsValue;
 
 use super::{get_json, json_body, request, ApiError};
@@ -53,5 +53,26 @@ pub async fn enroll(course: &str) -> Result<Enrollment, ApiError> {
 /// `DELETE /courses/{id}/enrollment`: leaves the course.
 pub async fn unenroll(course: &str) -> Result<(), ApiError> {
     let path = format!("/courses/{}/enrollment", encode_component(course));
+    request("DELETE", &path, None).await
+}
+
+/// `GET /courses/{id}/review`: the learner's own review (None: not written yet).
+pub async fn my_review(course: &str) -> Result<Option<Review>, ApiError> {
+    get_json(&format!("/courses/{}/review", encode_component(course))).await
+}
+
+/// `PUT /courses/{id}/review`: writes or edits the learner's one review.
+pub async fn put_review(course: &str, rating: u8, body: &str) -> Result<Review, ApiError> {
+    let body = json_body(&[
+        ("rating", JsValue::from(rating)),
+        ("body", JsValue::from_str(body)),
+    ]);
+    let path = format!("/courses/{}/review", encode_component(course));
+    request("PUT", &path, Some(body)).await
+}
+
+/// `DELETE /courses/{id}/review`.
+pub async fn delete_review(course: &str) -> Result<(), ApiError> {
+    let path = format!("/courses/{}/review", encode_component(course));
     request("DELETE", &path, None).await
 }

@@ -6,13 +6,14 @@ use std::rc::Rc;
 use jieti_api::{CourseDetail, LessonKind, Locale, Review};
 use leptos::prelude::*;
 use stylers_macro::style;
+use wasm_bindgen::JsCast;
 
 use super::course_card::{category_look, figures, icon};
-use crate::api::account::{enroll, my_courses, unenroll};
+use crate::api::account::{delete_review, enroll, my_courses, my_review, put_review, unenroll};
 use crate::api::catalog::{get_course, get_reviews};
 use crate::api::{use_fetch, ApiError};
 use crate::app::href;
-use crate::components::dom::{el, link, span, text, Dom, Node};
+use crate::components::dom::{closest_data, el, link, span, text, Dom, Node};
 use crate::components::ErrorView;
 use crate::i18n::{self, Messages};
 use crate::state::session::token;
@@ -79,6 +80,10 @@ fn CourseView(detail: CourseDetail) -> impl IntoView {
         let d = Rc::clone(&detail);
         move || body(&d, i18n.t(), i18n.locale())
     };
+    // None: not known yet (no token means a new visitor, who is not enrolled).
+    let enrolled = RwSignal::new(token().is_none().then_some(false));
+    let reviews_version = RwSignal::new(0u32);
+    let review_course = c.id.clone();
     let price = if c.is_free() {
         view! { <span class="cp-free">{i18n.text(|t| t.free)}</span> }.into_any()
     } else {
@@ -89,10 +94,12 @@ fn CourseView(detail: CourseDetail) -> impl IntoView {
             <Dom tree=Box::new(hero)/>
             <div class="cp-buy">
                 {price}
-                <EnrollButton course=c.id.clone() first_lesson=first_lesson/>
+                <EnrollButton course=c.id.clone() first_lesson=first_lesson enrolled=enrolled/>
             </div>
             <Dom tree=Box::new(body)/>
-            <Reviews course=c.id.clone() rating=c.rating count=c.rating_count distribution=detail.rating_distribution/>
+            {move || (enrolled.get() == Some(true)).then(|| view! { <MyReview course=review_course.clone() saved=reviews_version/> })}
+            <Reviews course=c.id.clone() rating=c.rating count=c.rating_count distribution=detail.rating_distribution
+                version=reviews_version/>
         </article>
     }
 }
@@ -221,7 +228,11 @@ fn body(d: &CourseDetail, t: &Messages, locale: Locale) -> Vec<Node> {
 
 /// Enrol (as a guest if need be), then "start learning"; enrolled learners can also leave.
 #[component]
-fn EnrollButton(course: String, first_lesson: Option<String>) -> impl IntoView {
+fn EnrollButton(
+    course: String,
+    first_lesson: Option<String>,
+    enrolled: RwSignal<Option<bool>>,
+) -> impl IntoView {
     let cls = style! {
         .enroll {
             display: flex;
@@ -242,8 +253,6 @@ fn EnrollButton(course: String, first_lesson: Option<String>) -> impl IntoView {
     };
     let i18n = use_i18n();
     let session = use_session();
-    // None: not known yet (no token means a new visitor, who is not enrolled).
-    let enrolled = RwSignal::new(token().is_none().then_some(false));
     let busy = RwSignal::new(false);
     let message = RwSignal::new(None::<&'static str>);
     {
@@ -333,7 +342,14 @@ fn EnrollButton(course: String, first_lesson: Option<String>) -> impl IntoView {
 
 /// The rating, its distribution, and the reviews, a page at a time.
 #[component]
-fn Reviews(course: String, rating: f32, count: u32, distribution: [u64; 5]) -> impl IntoView {
+fn Reviews(
+    course: String,
+    rating: f32,
+    count: u32,
+    distribution: [u64; 5],
+    /// Bumped when the learner saves their review: the list starts again from page 1.
+    version: RwSignal<u32>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let items = RwSignal::new(Vec::<Review>::new());
     let page = RwSignal::new(1u32);
@@ -354,7 +370,15 @@ fn Reviews(course: String, rating: f32, count: u32, distribution: [u64; 5]) -> i
             }
         });
     };
-    load(course.clone());
+    {
+        let course = course.clone();
+        Effect::new(move |_| {
+            version.track();
+            page.set(1);
+            items.set(Vec::new());
+            load(course.clone());
+        });
+    }
     let next = {
         let course = course.clone();
         move |_| {
@@ -445,4 +469,151 @@ fn Reviews(course: String, rating: f32, count: u32, distribution: [u64; 5]) -> i
             })}
         </section>
     }
+}
+
+/// The enrolled learner's own rating and review: written here, edited, or deleted.
+///
+/// The form is built as plain DOM (a typed view of it cost 11 KB of wasm): its controls keep
+/// their own values, read on submit; one listener on the section handles submit and delete.
+#[component]
+fn MyReview(course: String, saved: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    // The stored review (None until loaded or when there is none): the form is rebuilt from it.
+    let mine = RwSignal::new(None::<Review>);
+    let busy = RwSignal::new(false);
+    let message = RwSignal::new(None::<&'static str>);
+    {
+        let course = course.clone();
+        leptos::task::spawn_local(async move {
+            if let Ok(Some(r)) = my_review(&course).await {
+                let _ = mine.try_set(Some(r));
+            }
+        });
+    }
+    let tree = move || mine.with(|r| review_form(r.as_ref(), i18n.t(), i18n.locale()));
+    let send = move |course: String, rating: Option<u8>, body: String| {
+        let t = i18n.t();
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let result = match rating {
+                Some(n) => put_review(&course, n, &body).await.map(Some),
+                None => delete_review(&course).await.map(|()| None),
+            };
+            let _ = busy.try_set(false);
+            let note = match result {
+                Ok(review) => {
+                    let note = if review.is_some() {
+                        t.review_saved
+                    } else {
+                        t.review_deleted
+                    };
+                    let _ = mine.try_set(review);
+                    saved.update(|v| *v += 1);
+                    note
+                }
+                Err(ApiError::Network(_)) => t.error_network,
+                Err(_) => t.error_server,
+            };
+            let _ = message.try_set(Some(note));
+        });
+    };
+    let on_submit = {
+        let course = course.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            if busy.get_untracked() {
+                return;
+            }
+            let doc = document();
+            let value = |selector: &str| {
+                doc.query_selector(selector)
+                    .ok()
+                    .flatten()
+                    .and_then(|el| el.dyn_into::<web_sys::HtmlInputElement>().ok())
+                    .map(|el| el.value())
+            };
+            let rating =
+                value(".cp-my-review input[name=my-rating]:checked").and_then(|v| v.parse().ok());
+            let body = doc
+                .query_selector(".cp-my-review textarea")
+                .ok()
+                .flatten()
+                .and_then(|el| el.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+                .map(|el| el.value())
+                .unwrap_or_default();
+            match rating {
+                Some(n) => send(course.clone(), Some(n), body),
+                None => message.set(Some(i18n.t().err_rating)),
+            }
+        }
+    };
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        if closest_data(&ev, "data-delete").is_some() && !busy.get_untracked() {
+            send(course.clone(), None, String::new());
+        }
+    };
+    view! {
+        <section class="cp-section" on:submit=on_submit on:click=on_click>
+            <h2>{i18n.text(|t| t.my_review)}</h2>
+            <Dom tree=Box::new(tree)/>
+            <p role="status">{move || message.get()}</p>
+        </section>
+    }
+}
+
+/// The review form, filled from the learner's stored review.
+fn review_form(r: Option<&Review>, t: &Messages, locale: Locale) -> Vec<Node> {
+    let current = r.map_or(0, |r| r.rating);
+    let mut stars = vec![el("legend", "", vec![text(t.filter_rating)])];
+    for n in 1..=5u8 {
+        let input = el("input", "", vec![])
+            .attr("type", "radio")
+            .attr("name", "my-rating")
+            .attr("value", n.to_string())
+            .attr("id", format!("my-rating-{n}"))
+            .attr_if("checked", (n == current).then_some(""));
+        stars.push(
+            el(
+                "label",
+                "cp-star",
+                vec![
+                    input,
+                    span("", "★".repeat(usize::from(n))).attr("aria-hidden", "true"),
+                    span("visually-hidden", i18n::stars(locale, n)),
+                ],
+            )
+            .attr("for", format!("my-rating-{n}")),
+        );
+    }
+    let textarea = el(
+        "textarea",
+        "",
+        vec![text(r.map(|r| r.body.clone()).unwrap_or_default())],
+    )
+    .attr("name", "body")
+    .attr("id", "my-review-body")
+    .attr("rows", "4")
+    .attr("maxlength", "2000");
+    let mut actions =
+        vec![el("button", "button", vec![text(t.save_review)]).attr("type", "submit")];
+    if r.is_some() {
+        actions.push(
+            el(
+                "button",
+                "button button--quiet",
+                vec![text(t.delete_review)],
+            )
+            .attr("type", "button")
+            .attr("data-delete", ""),
+        );
+    }
+    vec![el(
+        "form",
+        "cp-my-review",
+        vec![
+            el("fieldset", "", stars),
+            el("label", "", vec![text(t.review_body), textarea]).attr("for", "my-review-body"),
+            el("div", "cp-actions", actions),
+        ],
+    )]
 }

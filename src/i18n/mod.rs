@@ -221,6 +221,20 @@ pub struct Messages {
     pub err_rate_limited: &'static str,
     /// Before the characters a pinyin query matched.
     pub suggestions: &'static str,
+    /// Heading: the learner's own review.
+    pub my_review: &'static str,
+    /// Field: the review text.
+    pub review_body: &'static str,
+    /// Button: save the review.
+    pub save_review: &'static str,
+    /// Button: delete the review.
+    pub delete_review: &'static str,
+    /// Status after saving a review.
+    pub review_saved: &'static str,
+    /// Status after deleting a review.
+    pub review_deleted: &'static str,
+    /// Error: no stars chosen.
+    pub err_rating: &'static str,
     /// Title of the 404 page.
     pub not_found_title: &'static str,
     /// Body of the 404 page.

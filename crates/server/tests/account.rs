@@ -316,6 +316,15 @@ async fn reviews_by_enrolled_learners_one_each_editable() {
 
     let token = guest(&app).await;
     let uri = format!("/api/v1/courses/{course}/review");
+    // No review yet: 204, not an error; without a token: 401.
+    assert_eq!(
+        call(&app, "GET", &uri, Some(&token), None).await.0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        call(&app, "GET", &uri, None, None).await.0,
+        StatusCode::UNAUTHORIZED
+    );
     let (s, _, v) = call(
         &app,
         "PUT",
@@ -386,6 +395,18 @@ async fn reviews_by_enrolled_learners_one_each_editable() {
     assert_eq!(list["total"], 1);
     assert_eq!(list["items"][0]["body"], "后来觉得不错");
     assert_eq!(list["items"][0]["rating"], 4);
+    // The learner reads back their own review to edit it; another learner has none.
+    let (s, _, mine) = call(&app, "GET", &uri, Some(&token), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        (mine["rating"].as_u64(), mine["body"].as_str()),
+        (Some(4), Some("后来觉得不错"))
+    );
+    let other = guest(&app).await;
+    assert_eq!(
+        call(&app, "GET", &uri, Some(&other), None).await.0,
+        StatusCode::NO_CONTENT
+    );
     assert_eq!(
         call(&app, "DELETE", &uri, Some(&token), None).await.0,
         StatusCode::NO_CONTENT

@@ -263,6 +263,26 @@ async fn shift_rating(
     .map(|_| ())
 }
 
+/// The learner's own review of a course, if any.
+pub async fn review_of(db: &Db, learner: &Learner, course_id: &str) -> AppResult<Option<Review>> {
+    let row: Option<(i64, String, i64)> = sqlx::query_as(
+        "SELECT rating, body, updated_at FROM reviews WHERE learner_id = ? AND course_id = ?",
+    )
+    .bind(&learner.id)
+    .bind(course_id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|(rating, body, updated_at)| Review {
+        author: learner
+            .display_name
+            .clone()
+            .unwrap_or_else(|| GUEST_NAME.into()),
+        rating: rating.clamp(1, 5) as u8,
+        body,
+        updated_at,
+    }))
+}
+
 /// Writes the learner's one review of a course (a second write edits it).
 pub async fn upsert_review(
     db: &Db,

@@ -22,6 +22,7 @@ pub(super) fn routes(r: ApiRoutes) -> ApiRoutes {
         .get("/courses/{id}/enrollment", get_enrollment)
         .put("/courses/{id}/enrollment", enroll)
         .delete("/courses/{id}/enrollment", unenroll)
+        .get("/courses/{id}/review", get_my_review)
         .put("/courses/{id}/review", put_review)
         .delete("/courses/{id}/review", delete_review)
 }
@@ -211,6 +212,19 @@ async fn rating_changed(state: &AppState, course_id: &str) -> AppResult<()> {
         state.rating_changed(doc, rating);
     }
     Ok(())
+}
+
+async fn get_my_review(
+    State(state): State<AppState>,
+    learner: Learner,
+    ApiPath(id): ApiPath<String>,
+) -> AppResult<Response> {
+    existing_course(&state, &id).await?;
+    // No review yet is a normal state, not an error: 204, so clients need not treat a 404 as "none".
+    Ok(match q::review_of(&state.db, &learner, &id).await? {
+        Some(review) => Json(review).into_response(),
+        None => StatusCode::NO_CONTENT.into_response(),
+    })
 }
 
 async fn put_review(
