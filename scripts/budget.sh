@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Size budget of the release build (DESIGN.md §6): raw, gzip and brotli bytes of every file a
-# first load fetches, and the first-load total of each route. The shell (index.html, CSS, the app's
-# JS and main wasm, and the chunk loader) is fetched by every route; a page in its own chunk
-# (src/lazy.rs) adds that chunk and the shared chunks it needs. Fails when any route's brotli total
-# is over the budget.
+# first load fetches, and the first-load total of each route. The shell (index.html, CSS, the
+# app's JS and main wasm, and the chunk loader) is fetched by every route; a page in its own
+# chunk (src/lazy.rs) adds that chunk and the shared chunks it needs, as listed in
+# dist/split-manifest.json. Fails when any route's brotli total is over the budget.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 DIST="${1:-$ROOT/dist}"
@@ -30,20 +30,15 @@ shell.forEach(row);
 const base = { name: 'SHELL TOTAL', raw: sum(shell, 'raw'), gz: sum(shell, 'gz'), br: sum(shell, 'br') };
 row(base);
 
-// Page chunks: which wasm files each split point loads, read from the loader the splitter wrote.
-const loader = files.find((f) => /^__wasm_split.*\.js$/.test(f));
-const routes = [{ name: 'catalog and search (in the shell)', br: base.br, gz: base.gz }];
-if (loader) {
-  const js = fs.readFileSync(path.join(dist, loader), 'utf8');
-  const wasmOf = (body) => [...body.matchAll(/"\.\/([^"]+\.wasm)"/g)].map((m) => m[1]);
-  const chunks = {};
-  for (const m of js.matchAll(/const (__chunk_\d+) = makeLoad\(([\s\S]*?)\n, \[\]\);/g)) chunks[m[1]] = wasmOf(m[2]);
+// Page chunks: which wasm files each page needs, as scripts/split-chunks.sh recorded them.
+const routes = [{ name: 'shell alone', br: base.br, gz: base.gz }];
+const manifest = path.join(dist, 'split-manifest.json');
+if (fs.existsSync(manifest)) {
   console.log(`\n${'page chunks'.padEnd(44)} ${'raw'.padStart(9)} ${'gzip'.padStart(9)} ${'brotli'.padStart(9)}`);
-  for (const m of js.matchAll(/export const __wasm_split_load_(\w+) = wrapAsyncCb\(makeLoad\(([\s\S]*?)\n, \[([^\]]*)\]\)\);/g)) {
-    const deps = m[3].split(',').map((s) => s.trim()).filter(Boolean).flatMap((d) => chunks[d] || []);
-    const own = [...wasmOf(m[2]), ...deps].map(size);
+  for (const [page, wasm] of Object.entries(JSON.parse(fs.readFileSync(manifest, 'utf8')))) {
+    const own = wasm.map(size);
     own.forEach(row);
-    routes.push({ name: m[1], br: base.br + sum(own, 'br'), gz: base.gz + sum(own, 'gz') });
+    routes.push({ name: page, br: base.br + sum(own, 'br'), gz: base.gz + sum(own, 'gz') });
   }
 }
 console.log(`\n${'first load per route'.padEnd(44)} ${''.padStart(9)} ${'gzip'.padStart(9)} ${'brotli'.padStart(9)}`);

@@ -31,13 +31,38 @@ for chunk in "$split_dir"/*.wasm; do
   mv "$out" "$TRUNK_STAGING_DIR/$hashed"
   sed -i "s#\"./$name.wasm\"#\"./$hashed\"#g" "$js"
 done
+# trunk's JS minifier cannot parse wasm-bindgen's output (`export { … as default }`) and ships it
+# as is; terser minifies both the loader and the app's JS in release builds.
+minify() {
+  [ "$profile" = release ] || return 0
+  terser "$1" --module --ecma 2020 --compress --mangle -o "$1.min" && mv "$1.min" "$1"
+}
+# Which wasm files each page needs (its chunk and the shared chunks it waits for), read from the
+# loader before minifying: scripts/budget.sh sums each route's first load from it.
+node - "$js" "$TRUNK_STAGING_DIR/split-manifest.json" <<'JS'
+const fs = require('fs');
+const [src, out] = process.argv.slice(2);
+const js = fs.readFileSync(src, 'utf8');
+const wasmOf = (body) => [...body.matchAll(/"\.\/([^"]+\.wasm)"/g)].map((m) => m[1]);
+const shared = {};
+for (const m of js.matchAll(/const (__chunk_\d+) = makeLoad\(([\s\S]*?)\n, \[\]\);/g)) shared[m[1]] = wasmOf(m[2]);
+const pages = {};
+for (const m of js.matchAll(/export const __wasm_split_load_(\w+) = wrapAsyncCb\(makeLoad\(([\s\S]*?)\n, \[([^\]]*)\]\)\);/g)) {
+  const deps = m[3].split(',').map((s) => s.trim()).filter(Boolean).flatMap((d) => shared[d] || []);
+  pages[m[1]] = [...wasmOf(m[2]), ...deps];
+}
+if (!Object.keys(pages).length) { console.error('split-chunks: no page chunks found in the loader'); process.exit(1); }
+fs.writeFileSync(out, JSON.stringify(pages, null, 2) + '\n');
+JS
+minify "$js"
 loader_name="__wasm_split-$(hash16 "$js").js"
 mv "$js" "$TRUNK_STAGING_DIR/$loader_name"
 chmod 644 "$TRUNK_STAGING_DIR/$loader_name"
 # Only the module specifier: the wasm's import object keeps the name "./__wasm_split.js".
-sed -i -E "s#from ['\"]\./__wasm_split\.js['\"]#from './$loader_name'#" "$TRUNK_STAGING_DIR/$main_js"
+sed -i -E "s#from ?['\"]\./__wasm_split\.js['\"]#from './$loader_name'#" "$TRUNK_STAGING_DIR/$main_js"
 grep -q "$loader_name" "$TRUNK_STAGING_DIR/$main_js" \
   || { echo "split-chunks: $main_js does not import the chunk loader" >&2; exit 1; }
+minify "$TRUNK_STAGING_DIR/$main_js"
 # The app's JS changed: renew its subresource-integrity digest wherever index.html names it
 # (release output is minified and unquoted, development output is not: match either).
 node - "$TRUNK_STAGING_DIR" "$main_js" <<'JS'
