@@ -1,8 +1,8 @@
 //! Catalog calls: categories and course listings.
 
 use jieti_api::{
-    encode_component, CategoryList, CourseDetail, CourseQuery, CourseSearch, CourseSummary,
-    InstitutionDetail, Page, ReviewPage,
+    encode_component, CategoryList, CourseDetail, CourseQuery, CourseSearch, InstitutionDetail,
+    ReviewPage,
 };
 
 use super::{get_json, ApiError};
@@ -12,24 +12,7 @@ pub async fn get_categories() -> Result<CategoryList, ApiError> {
     get_json("/categories").await
 }
 
-/// `GET /courses` without facets, read as a plain page (the facet decoding code stays out of the
-/// wasm until a view shows facets).
-pub async fn get_courses(query: &CourseQuery) -> Result<Page<CourseSummary>, ApiError> {
-    let qs = query.to_query_string();
-    let qs = if qs.is_empty() {
-        "facets=false".to_owned()
-    } else {
-        format!("{qs}&facets=false")
-    };
-    let path = if qs.is_empty() {
-        "/courses".to_owned()
-    } else {
-        format!("/courses?{qs}")
-    };
-    get_json(&path).await
-}
-
-/// `GET /courses` with facets: the search page's results and filter counts.
+/// `GET /courses`: a page of courses with the total and facet counts.
 pub async fn search_courses(query: &CourseQuery) -> Result<CourseSearch, ApiError> {
     let qs = query.to_query_string();
     let path = if qs.is_empty() {
