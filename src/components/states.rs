@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use stylers_macro::style;
 
 use super::{Icon, IconName};
-use crate::api::ApiError;
+use crate::api::{ApiError, Fetch};
 use crate::app::href;
 use crate::state::use_i18n;
 
@@ -162,5 +162,30 @@ pub fn ComingSoon(
                 <a href=href::home() class="button">{i18n.text(|t| t.back_to_catalog)}</a>
             </div>
         </section>
+    }
+}
+
+/// A page showing one fetched resource: a skeleton while it loads, the error view with a retry
+/// when it fails, `show(data)` once it is in; the document title follows `title(data)`.
+pub fn loaded_page<T: Clone + Send + Sync + 'static>(
+    fetch: Fetch<T>,
+    title: fn(&T) -> String,
+    show: fn(T) -> AnyView,
+) -> impl IntoView {
+    crate::state::use_title(move || {
+        fetch.with(|r| {
+            r.and_then(|r| r.as_ref().ok())
+                .map(title)
+                .unwrap_or_default()
+        })
+    });
+    let retry = Callback::new(move |_| fetch.refetch());
+    move || {
+        match fetch.get() {
+        None => view! { <div class="page" aria-busy="true"><div class="skeleton-line skeleton-line--w80"></div></div> }
+            .into_any(),
+        Some(Ok(data)) => show(data),
+        Some(Err(error)) => view! { <div class="page"><ErrorView error=error on_retry=retry/></div> }.into_any(),
+    }
     }
 }

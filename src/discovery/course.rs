@@ -14,10 +14,10 @@ use crate::api::catalog::{get_course, get_reviews};
 use crate::api::{use_fetch, ApiError};
 use crate::app::href;
 use crate::components::dom::{closest_data, el, link, span, text, Dom, Node};
-use crate::components::ErrorView;
+use crate::components::{loaded_page, ErrorView};
 use crate::i18n::{self, Messages};
 use crate::state::session::token;
-use crate::state::{use_i18n, use_session, use_title};
+use crate::state::{use_i18n, use_session};
 
 /// The course page: loads the course, then shows it.
 #[component]
@@ -32,18 +32,11 @@ pub fn CoursePage(
             async move { get_course(&id).await }
         }
     });
-    use_title(move || match course.get() {
-        Some(Ok(c)) => c.course.title,
-        _ => String::new(),
-    });
-    let retry = Callback::new(move |_| course.refetch());
-    move || {
-        match course.get() {
-        None => view! { <div class="page" aria-busy="true"><div class="skeleton-line skeleton-line--w80"></div></div> }.into_any(),
-        Some(Ok(detail)) => view! { <CourseView detail=detail/> }.into_any(),
-        Some(Err(error)) => view! { <div class="page"><ErrorView error=error on_retry=retry/></div> }.into_any(),
-    }
-    }
+    loaded_page(
+        course,
+        |d| d.course.title.clone(),
+        |detail| view! { <CourseView detail=detail/> }.into_any(),
+    )
 }
 
 /// Megabytes with one decimal, from bytes (`7.4 MB`), without float formatting.
@@ -481,7 +474,7 @@ fn MyReview(course: String, saved: RwSignal<u32>) -> impl IntoView {
     // The stored review (None until loaded or when there is none): the form is rebuilt from it.
     let mine = RwSignal::new(None::<Review>);
     let busy = RwSignal::new(false);
-    let message = RwSignal::new(None::<&'static str>);
+    let message = RwSignal::new(None::<String>);
     {
         let course = course.clone();
         leptos::task::spawn_local(async move {
@@ -509,10 +502,14 @@ fn MyReview(course: String, saved: RwSignal<u32>) -> impl IntoView {
                     };
                     let _ = mine.try_set(review);
                     saved.update(|v| *v += 1);
-                    note
+                    note.to_owned()
                 }
-                Err(ApiError::Network(_)) => t.error_network,
-                Err(_) => t.error_server,
+                Err(ApiError::Network(_)) => t.error_network.to_owned(),
+                // A refused review says why (too long, not enrolled any more) in the server's words.
+                Err(ApiError::Status {
+                    status, message, ..
+                }) if status < 500 => message,
+                Err(_) => t.error_server.to_owned(),
             };
             let _ = message.try_set(Some(note));
         });
@@ -543,7 +540,7 @@ fn MyReview(course: String, saved: RwSignal<u32>) -> impl IntoView {
                 .unwrap_or_default();
             match rating {
                 Some(n) => send(course.clone(), Some(n), body),
-                None => message.set(Some(i18n.t().err_rating)),
+                None => message.set(Some(i18n.t().err_rating.to_owned())),
             }
         }
     };

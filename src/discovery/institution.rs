@@ -9,10 +9,10 @@ use super::course_card::course_list;
 use crate::api::catalog::{get_institution, search_courses};
 use crate::api::use_fetch;
 use crate::components::dom::Dom;
-use crate::components::{CourseListSkeleton, ErrorView};
+use crate::components::{loaded_page, CourseListSkeleton, ErrorView};
 use crate::i18n;
 use crate::router::Url;
-use crate::state::{use_i18n, use_title};
+use crate::state::use_i18n;
 
 /// Courses listed on the page; the rest are a search away.
 const LISTED: u32 = 12;
@@ -30,18 +30,11 @@ pub fn InstitutionPage(
             async move { get_institution(&id).await }
         }
     });
-    use_title(move || match institution.get() {
-        Some(Ok(i)) => i.name,
-        _ => String::new(),
-    });
-    let retry = Callback::new(move |_| institution.refetch());
-    move || {
-        match institution.get() {
-        None => view! { <div class="page" aria-busy="true"><div class="skeleton-line skeleton-line--w80"></div></div> }.into_any(),
-        Some(Ok(detail)) => view! { <InstitutionView detail=detail/> }.into_any(),
-        Some(Err(error)) => view! { <div class="page"><ErrorView error=error on_retry=retry/></div> }.into_any(),
-    }
-    }
+    loaded_page(
+        institution,
+        |i| i.name.clone(),
+        |detail| view! { <InstitutionView detail=detail/> }.into_any(),
+    )
 }
 
 /// A share as a whole percentage (`0.823` → `82%`), without float formatting.
