@@ -7,11 +7,13 @@ mod account;
 mod catalog;
 mod course;
 mod error;
+mod learn;
 
 pub use account::*;
 pub use catalog::*;
 pub use course::*;
 pub use error::*;
+pub use learn::*;
 
 use serde::{Deserialize, Serialize};
 

@@ -2,9 +2,11 @@
 
 pub mod auth;
 pub mod bench;
+pub mod content;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod progress;
 pub mod quality;
 pub mod search;
 pub mod seed;

@@ -2,6 +2,7 @@
 
 pub mod catalog;
 pub mod learners;
+pub mod learning;
 pub mod search;
 
 use std::path::Path;

@@ -3,6 +3,7 @@
 mod account;
 mod catalog;
 mod course;
+mod learn;
 mod meta;
 
 pub use meta::OPENAPI_JSON;
@@ -85,7 +86,8 @@ pub fn api_routes() -> ApiRoutes {
     let routes = meta::routes(routes);
     let routes = catalog::routes(routes);
     let routes = course::routes(routes);
-    account::routes(routes)
+    let routes = account::routes(routes);
+    learn::routes(routes)
 }
 
 /// The `(method, path)` pairs the API mounts, paths relative to `/api/v1`.

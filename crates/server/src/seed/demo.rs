@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::Deserialize;
 use sqlx::{Sqlite, Transaction};
 
+use super::articles;
 use crate::db::{self, Db};
 
 const DEMO_JSON: &str = include_str!("../../seed/demo.json");
@@ -45,14 +46,14 @@ struct DemoInstitution {
 }
 
 #[derive(Deserialize)]
-struct DemoCourse {
-    id: String,
+pub(super) struct DemoCourse {
+    pub(super) id: String,
     category: String,
     institution: String,
-    title: String,
+    pub(super) title: String,
     subtitle: String,
-    description: String,
-    lang: String,
+    pub(super) description: String,
+    pub(super) lang: String,
     level: String,
     price_fen: i64,
     list_price_fen: Option<i64>,
@@ -62,8 +63,8 @@ struct DemoCourse {
     learner_count: i64,
     published: String,
     tags: Vec<String>,
-    outcomes: Vec<String>,
-    requirements: Vec<String>,
+    pub(super) outcomes: Vec<String>,
+    pub(super) requirements: Vec<String>,
     chapters: Vec<DemoChapter>,
 }
 
@@ -87,12 +88,12 @@ struct Manifest {
 }
 
 #[derive(Deserialize)]
-struct ManifestVideo {
-    id: String,
+pub(super) struct ManifestVideo {
+    pub(super) id: String,
     lang: String,
     title: String,
     duration_s: f64,
-    poster: Option<String>,
+    pub(super) poster: Option<String>,
     renditions: Vec<ManifestRendition>,
     captions: Vec<ManifestCaption>,
 }
@@ -136,7 +137,7 @@ pub enum DemoOutcome {
 pub async fn seed_demo(pool: &Db, media: &Path) -> Result<DemoOutcome, String> {
     let manifest_text = std::fs::read_to_string(media.join("manifest.json")).ok();
     let mut hasher = DefaultHasher::new();
-    (DEMO_JSON, manifest_text.as_deref()).hash(&mut hasher);
+    (DEMO_JSON, articles::ARTICLES_JSON, manifest_text.as_deref()).hash(&mut hasher);
     let version = format!("{:016x}", hasher.finish());
     let current = db::get_meta(pool, VERSION_KEY)
         .await
@@ -302,9 +303,17 @@ async fn write_demo(
         .bind(&c.id)
         .execute(&mut **tx)
         .await?;
-        // The syllabus is replaced whole; lessons go with their chapters (ON DELETE CASCADE).
-        sqlx::query("DELETE FROM chapters WHERE course_id = ?")
+        // The syllabus is upserted, never replaced: deleting a lesson would delete learners'
+        // progress and notes in it (ON DELETE CASCADE). Only what the demo no longer has goes.
+        let lesson_total: usize = c.chapters.iter().map(|ch| ch.lessons.len()).sum();
+        sqlx::query("DELETE FROM lessons WHERE course_id = ? AND position > ?")
             .bind(&c.id)
+            .bind(lesson_total as i64)
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query("DELETE FROM chapters WHERE course_id = ? AND position >= ?")
+            .bind(&c.id)
+            .bind(c.chapters.len() as i64)
             .execute(&mut **tx)
             .await?;
         // Video lessons take the demo videos in turn, preferring the course's own language.
@@ -316,23 +325,30 @@ async fn write_demo(
         };
         let mut position = 0i64;
         for (ch_pos, ch) in c.chapters.iter().enumerate() {
-            sqlx::query("INSERT INTO chapters (course_id, position, title) VALUES (?, ?, ?)")
-                .bind(&c.id)
-                .bind(ch_pos as i64)
-                .bind(&ch.title)
-                .execute(&mut **tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO chapters (course_id, position, title) VALUES (?, ?, ?)
+                 ON CONFLICT (course_id, position) DO UPDATE SET title = excluded.title",
+            )
+            .bind(&c.id)
+            .bind(ch_pos as i64)
+            .bind(&ch.title)
+            .execute(&mut **tx)
+            .await?;
             for l in &ch.lessons {
                 position += 1;
+                let lesson_id = format!("{}-{}", c.id, position);
                 let video_id = (l.kind == "video" && !pool.is_empty()).then(|| {
                     video_turn += 1;
                     pool[video_turn % pool.len()].id.clone()
                 });
                 sqlx::query(
                     "INSERT INTO lessons (id, course_id, chapter_position, position, title, kind, duration_s, video_id)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                     ON CONFLICT (id) DO UPDATE SET chapter_position = excluded.chapter_position,
+                       title = excluded.title, kind = excluded.kind, duration_s = excluded.duration_s,
+                       video_id = excluded.video_id",
                 )
-                .bind(format!("{}-{}", c.id, position))
+                .bind(&lesson_id)
                 .bind(&c.id)
                 .bind(ch_pos as i64)
                 .bind(position)
@@ -342,6 +358,15 @@ async fn write_demo(
                 .bind(video_id)
                 .execute(&mut **tx)
                 .await?;
+                if l.kind == "article" {
+                    let blocks = articles::article(c, &ch.title, &l.title, videos);
+                    articles::write(tx, &lesson_id, &blocks).await?;
+                } else {
+                    sqlx::query("DELETE FROM lesson_articles WHERE lesson_id = ?")
+                        .bind(&lesson_id)
+                        .execute(&mut **tx)
+                        .await?;
+                }
             }
         }
     }

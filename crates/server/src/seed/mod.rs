@@ -1,5 +1,6 @@
 //! Catalog seeding: the demo catalog (hand-written, with real media) and a synthetic generator.
 
+mod articles;
 mod demo;
 mod synthetic;
 
