@@ -1,7 +1,7 @@
 //! `jieti-server`: serve the API and the app, or seed a catalog.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -26,6 +26,18 @@ enum Command {
     /// Benchmarks that print figures (not tests).
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Check content files that institutions import.
+    #[command(subcommand)]
+    Content(ContentCommand),
+}
+
+#[derive(Subcommand)]
+enum ContentCommand {
+    /// Parse a WebVTT file; print its cues, warnings, regions and styles as JSON.
+    CheckVtt {
+        /// The .vtt file.
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -99,6 +111,10 @@ fn main() -> ExitCode {
         )
         .init();
     let cli = Cli::parse();
+    // Content checks need no runtime and have their own exit codes.
+    if let Command::Content(command) = cli.command {
+        return content(command);
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -120,10 +136,44 @@ fn main() -> ExitCode {
                 std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
                 jieti_server::bench::search(&dir, courses, seed, rounds.max(1), reuse).await
             }
+            Command::Content(_) => unreachable!("handled before the runtime starts"),
         }
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn content(command: ContentCommand) -> ExitCode {
+    match command {
+        ContentCommand::CheckVtt { file } => check_vtt(&file),
+    }
+}
+
+/// Exit 0 when the file parses (warnings allowed), 1 when it is not WebVTT, 2 when unreadable.
+fn check_vtt(file: &Path) -> ExitCode {
+    let bytes = match std::fs::read(file) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            eprintln!("error: {}: {e}", file.display());
+            return ExitCode::from(2);
+        }
+    };
+    match jieti_server::content::vtt::parse_bytes(&bytes) {
+        Ok(vtt) => match serde_json::to_string(&vtt) {
+            Ok(json) => {
+                println!("{json}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE

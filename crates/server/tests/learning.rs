@@ -451,3 +451,66 @@ async fn notes_are_private_keyed_by_client_ids_and_newest_edit_wins() {
     assert_eq!(s, StatusCode::NO_CONTENT);
     assert_eq!(list(a).await, json!([]));
 }
+
+#[tokio::test]
+async fn signing_in_brings_a_guests_progress_and_notes_into_the_account() {
+    let app = test_app().await;
+    // An account exists (made from one guest), then another guest studies on a shared phone.
+    let first = guest(&app).await;
+    let (s, _, _) = call(
+        &app,
+        "POST",
+        "/api/v1/account",
+        Some(&first),
+        Some(json!({"email": "wang@example.com", "password": "ladder-2026", "display_name": "王"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let g = guest(&app).await;
+    send(
+        &app,
+        &g,
+        vec![watched("g-watch-0001", VIDEO, 5, 0.0, 10.0, 1.0)],
+    )
+    .await;
+    let (s, _, _) = call(
+        &app,
+        "PUT",
+        "/api/v1/notes/g-note-00001",
+        Some(&g),
+        Some(json!({"id": "g-note-00001", "lesson_id": VIDEO, "kind": "bookmark", "position": 3.0, "body": "", "updated_at_ms": 9})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _, session) = call(
+        &app,
+        "POST",
+        "/api/v1/session",
+        Some(&g),
+        Some(json!({"email": "wang@example.com", "password": "ladder-2026"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{session}");
+    let account = session["token"].as_str().unwrap();
+    let p = progress(&app, account).await;
+    assert_eq!(lesson(&p, VIDEO)["seconds"], 10.0, "{p}");
+    let (_, _, notes) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/lessons/{VIDEO}/notes"),
+        Some(account),
+        None,
+    )
+    .await;
+    assert_eq!(notes[0]["id"], "g-note-00001");
+    // The guest's queue, resent under the account's token, is not counted twice.
+    assert_eq!(
+        send(
+            &app,
+            account,
+            vec![watched("g-watch-0001", VIDEO, 5, 0.0, 10.0, 1.0)]
+        )
+        .await,
+        json!({"accepted": 0, "duplicates": 1})
+    );
+}

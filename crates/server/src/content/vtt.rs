@@ -303,8 +303,9 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Vtt, VttError> {
     let mut vtt = parse(&text)?;
     if let Err(e) = std::str::from_utf8(bytes) {
         let line = line_of_raw(&bytes[..e.valid_up_to()]);
+        let at = vtt.warnings.partition_point(|w| w.line < line);
         vtt.warnings.insert(
-            0,
+            at,
             Warning {
                 line,
                 message: "invalid UTF-8 (first occurrence); replaced by U+FFFD".into(),
@@ -489,7 +490,9 @@ impl<'a> Parser<'a> {
             return Err(fatal("empty file: a WebVTT file starts with \"WEBVTT\""));
         }
         if !input.starts_with("WEBVTT") {
-            return Err(fatal("missing \"WEBVTT\" signature at the start of the file"));
+            return Err(fatal(
+                "missing \"WEBVTT\" signature at the start of the file",
+            ));
         }
         if !matches!(input.as_bytes().get(6), None | Some(b' ' | b'\t' | b'\n')) {
             return Err(fatal(
@@ -532,6 +535,8 @@ impl<'a> Parser<'a> {
                 self.skip_line_feeds();
             }
         }
+        // A block's checks can run after it saw a later line; report in file order.
+        self.warnings.sort_by_key(|w| w.line);
         vtt.warnings = self.warnings;
         vtt.regions = self.regions;
         Ok(vtt)
@@ -598,7 +603,8 @@ impl<'a> Parser<'a> {
                             line_no,
                             "the header must end with a blank line; this line starts the first cue",
                         );
-                    } else {
+                    } else if !bad_timings {
+                        // A block already reported as skipped needs no second warning.
                         self.warn(
                             line_no,
                             "\"-->\" ends the block above; this line is read as cue timings",
@@ -1131,11 +1137,12 @@ fn next_token(chars: &[char], pos: &mut usize) -> Token {
     let mut result = String::new();
     let mut classes: Vec<String> = Vec::new();
     let mut buffer = String::new();
-    let start_tag = |result: String, classes: Vec<String>, annotation: Option<String>| Token::Start {
-        name: result,
-        classes,
-        annotation,
-    };
+    let start_tag =
+        |result: String, classes: Vec<String>, annotation: Option<String>| Token::Start {
+            name: result,
+            classes,
+            annotation,
+        };
     loop {
         let c = chars.get(*pos).copied();
         match state {
@@ -1379,7 +1386,8 @@ fn consume_char_ref(chars: &[char], pos: &mut usize, additional: Option<char>) -
             let (name, value) = NAMED_REFERENCES
                 .iter()
                 .filter(|(name, _)| {
-                    name.chars().count() <= rest.len() && name.chars().zip(rest).all(|(a, b)| a == *b)
+                    name.chars().count() <= rest.len()
+                        && name.chars().zip(rest).all(|(a, b)| a == *b)
                 })
                 .max_by_key(|(name, _)| name.len())?;
             *pos = start + name.chars().count();

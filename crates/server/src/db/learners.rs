@@ -138,7 +138,7 @@ pub async fn credentials(db: &Db, email: &str) -> Result<Option<(String, String)
     .await
 }
 
-/// A new session for `learner_id`; a guest's enrolments move into the account.
+/// A new session for `learner_id`; a guest's enrolments, progress and notes move into the account.
 pub async fn sign_in(db: &Db, learner_id: &str, guest: Option<&Learner>) -> AppResult<Session> {
     let mut tx = db.begin().await?;
     if let Some(g) = guest {
@@ -150,6 +150,7 @@ pub async fn sign_in(db: &Db, learner_id: &str, guest: Option<&Learner>) -> AppR
         .bind(&g.id)
         .execute(&mut *tx)
         .await?;
+        super::learning::adopt(&mut tx, &g.id, learner_id).await?;
         sqlx::query("UPDATE sessions SET revoked_at = ? WHERE token_hash = ?")
             .bind(auth::now())
             .bind(&g.token_hash)

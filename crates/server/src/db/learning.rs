@@ -197,6 +197,52 @@ pub async fn record_events(
     events: &[ProgressEvent],
 ) -> Result<ProgressReceipt, sqlx::Error> {
     let mut tx = db.begin().await?;
+    let receipt = record_in(&mut tx, learner_id, events).await?;
+    tx.commit().await?;
+    Ok(receipt)
+}
+
+/// A signed-in guest's learning becomes the account's: their events are replayed for it (each id
+/// once) and their notes copied, inside the sign-in transaction.
+pub async fn adopt(
+    tx: &mut Transaction<'_, Sqlite>,
+    guest_id: &str,
+    account_id: &str,
+) -> Result<(), sqlx::Error> {
+    let rows: Vec<(String, String, i64, String)> = sqlx::query_as(
+        "SELECT id, lesson_id, at_ms, action FROM progress_events WHERE learner_id = ? ORDER BY at_ms, id",
+    )
+    .bind(guest_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let events: Vec<ProgressEvent> = rows
+        .into_iter()
+        .filter_map(|(id, lesson_id, at_ms, action)| {
+            Some(ProgressEvent {
+                id,
+                lesson_id,
+                at_ms,
+                action: serde_json::from_str(&action).ok()?,
+            })
+        })
+        .collect();
+    record_in(tx, account_id, &events).await?;
+    sqlx::query(
+        "INSERT OR IGNORE INTO notes (learner_id, id, lesson_id, kind, position, body, updated_at_ms)
+         SELECT ?, id, lesson_id, kind, position, body, updated_at_ms FROM notes WHERE learner_id = ?",
+    )
+    .bind(account_id)
+    .bind(guest_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn record_in(
+    tx: &mut Transaction<'_, Sqlite>,
+    learner_id: &str,
+    events: &[ProgressEvent],
+) -> Result<ProgressReceipt, sqlx::Error> {
     let mut facts: HashMap<String, Option<LessonFacts>> = HashMap::new();
     let mut receipt = ProgressReceipt {
         accepted: 0,
@@ -205,7 +251,7 @@ pub async fn record_events(
     let now = auth::now();
     for e in events {
         if !facts.contains_key(&e.lesson_id) {
-            let f = lesson_facts(&mut tx, &e.lesson_id).await?;
+            let f = lesson_facts(tx, &e.lesson_id).await?;
             facts.insert(e.lesson_id.clone(), f);
         }
         let Some(f) = facts.get(&e.lesson_id).cloned().flatten() else {
@@ -222,7 +268,7 @@ pub async fn record_events(
         .bind(e.at_ms)
         .bind(now)
         .bind(action)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?
         .rows_affected();
         if stored == 0 {
@@ -230,9 +276,8 @@ pub async fn record_events(
             continue;
         }
         receipt.accepted += 1;
-        apply(&mut tx, learner_id, e, &f).await?;
+        apply(tx, learner_id, e, &f).await?;
     }
-    tx.commit().await?;
     Ok(receipt)
 }
 

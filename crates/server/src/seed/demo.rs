@@ -150,6 +150,10 @@ pub async fn seed_demo(pool: &Db, media: &Path) -> Result<DemoOutcome, String> {
         Some(t) => Some(serde_json::from_str(t).map_err(|e| format!("media/manifest.json: {e}"))?),
         None => None,
     };
+    let mut manifest = manifest;
+    if let Some(m) = manifest.as_mut() {
+        check_captions(m, media);
+    }
     let mut tx = pool.begin().await.map_err(|e| e.to_string())?;
     write_demo(&mut tx, &demo, manifest.as_ref())
         .await
@@ -169,6 +173,33 @@ pub async fn seed_demo(pool: &Db, media: &Path) -> Result<DemoOutcome, String> {
         courses: demo.courses.len(),
         videos: manifest.map_or(0, |m| m.videos.len()),
     })
+}
+
+/// Drops caption tracks whose file is missing or is not WebVTT, as an import must: a learner
+/// should never get a track that shows nothing. Warnings (recoverable problems) are logged.
+fn check_captions(manifest: &mut Manifest, media: &Path) {
+    for v in &mut manifest.videos {
+        v.captions.retain(|c| {
+            let path = media.join(&c.path);
+            let parsed = std::fs::read(&path)
+                .map_err(|e| e.to_string())
+                .and_then(|bytes| {
+                    crate::content::vtt::parse_bytes(&bytes).map_err(|e| e.to_string())
+                });
+            match parsed {
+                Ok(vtt) => {
+                    for w in &vtt.warnings {
+                        tracing::warn!("{}: line {}: {}", path.display(), w.line, w.message);
+                    }
+                    true
+                }
+                Err(e) => {
+                    tracing::warn!("{}: caption track left out: {e}", path.display());
+                    false
+                }
+            }
+        });
+    }
 }
 
 /// Upserts the categories only (the synthetic generator needs them too).
