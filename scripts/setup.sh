@@ -22,7 +22,8 @@ fi
 
 # Debian packages: the browser and its driver for tests, brotli for precompression and the budget,
 # ffmpeg + espeak-ng + CJK fonts to make the demo lesson videos and captions.
-apt_packages=(chromium chromium-driver brotli ffmpeg espeak-ng fonts-noto-cjk)
+# sqlite3: the e2e tests read the server's database to check that progress arrived exactly once.
+apt_packages=(chromium chromium-driver brotli ffmpeg espeak-ng fonts-noto-cjk sqlite3)
 # Build and script tools, from Debian only when the machine has none of its own.
 command -v cc >/dev/null || apt_packages+=(build-essential pkg-config)
 command -v python3 >/dev/null || apt_packages+=(python3)

@@ -36,7 +36,7 @@ pub type PageFuture = Pin<Box<dyn Future<Output = PageResult>>>;
 /// `split_page!(chunk_name, fn name(args) { body })` defines `name(args) -> PageFuture`.
 #[macro_export]
 macro_rules! split_page {
-    ($chunk:ident, fn $name:ident($($arg:ident: $ty:ty),*) $body:block) => {
+    ($chunk:ident, fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $body:block) => {
         /// Loads this page's chunk (when split) and builds the page.
         pub fn $name($($arg: $ty),*) -> $crate::lazy::PageFuture {
             #[cfg_attr(

@@ -34,6 +34,24 @@ pub fn start() {
     // The static shell has done its job: the app paints the same layout in its place.
     root.set_text_content(None);
     leptos::mount::mount_to(root, app::App).forget();
+    register_service_worker();
+}
+
+/// Registers `sw.js` (offline shell, cached catalog data, downloaded lessons) where supported.
+fn register_service_worker() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let nav = window.navigator();
+    let Ok(container) = js_sys::Reflect::get(&nav, &"serviceWorker".into()) else {
+        return;
+    };
+    if container.is_undefined() {
+        return;
+    }
+    let container: web_sys::ServiceWorkerContainer = container.unchecked_into();
+    // A failed registration (private mode, an old browser) only means no offline support.
+    let _ = container.register("/sw.js");
 }
 
 /// A panic must never leave a blank page: log it and put a static error view in place of the app.

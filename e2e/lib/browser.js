@@ -19,9 +19,14 @@ export function launch() {
   });
 }
 
-/** A fresh page at a viewport; `problems` collects console errors and uncaught errors (wasm panics too). */
-export async function openPage(browser, viewport) {
+/**
+ * A fresh page at a viewport; `problems` collects console errors and uncaught errors (wasm panics
+ * too). Service workers are blocked unless `options.serviceWorkers` is 'allow': tests that stub
+ * the network with page.route need every request to come from the page.
+ */
+export async function openPage(browser, viewport, options = {}) {
   const context = await browser.newContext({
+    serviceWorkers: options.serviceWorkers ?? 'block',
     viewport: { width: viewport.width, height: viewport.height },
     isMobile: viewport.isMobile,
     hasTouch: viewport.hasTouch,

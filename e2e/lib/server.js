@@ -39,6 +39,8 @@ export async function startServer() {
   }).catch((err) => { cleanup(); throw err; });
   return {
     url,
+    /** The server's SQLite file (tests read it to check what arrived). */
+    dbPath: join(dir, 'e2e.db'),
     log: () => log,
     async stop() {
       if (!exited()) {

@@ -14,8 +14,8 @@ export function useEnv() {
     /** The current test's { context, page, problems }. */
     ctx: undefined,
     /** A fresh page at a viewport, closed and checked after the test. */
-    async open(viewport) {
-      env.ctx = await openPage(env.browser, viewport);
+    async open(viewport, options) {
+      env.ctx = await openPage(env.browser, viewport, options);
       return env.ctx;
     },
     /** GETs an API path (`/courses?…`) from the server; the status must be 200. */

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod catalog;
+pub mod learn;
 
 use futures_util::future::{abortable, AbortHandle};
 use jieti_api::{ErrorBody, ErrorCode, API_BASE};
@@ -112,8 +113,24 @@ pub async fn request<T: DeserializeOwned>(
     path: &str,
     body: Option<String>,
 ) -> Result<T, ApiError> {
-    let value = fetch_value(method, path, body).await?;
+    let value = fetch_value(method, path, body, false).await?;
     serde_wasm_bindgen::from_value(value).map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+/// GETs `path` and returns the parsed JSON as a JS value, for callers that read a few fields
+/// by hand instead of decoding whole types (the learning player keeps its wasm small this way).
+pub async fn get_value(path: &str) -> Result<wasm_bindgen::JsValue, ApiError> {
+    fetch_value("GET", path, None, false).await
+}
+
+/// Sends `method path` with `keepalive` (the browser finishes it even if the page closes) and
+/// ignores the answer's body: for syncing progress as the learner leaves.
+pub async fn send_keepalive(
+    method: &str,
+    path: &str,
+    body: Option<String>,
+) -> Result<(), ApiError> {
+    fetch_value(method, path, body, true).await.map(|_| ())
 }
 
 /// The untyped half of [`request`], shared by every response type.
@@ -121,12 +138,17 @@ async fn fetch_value(
     method: &str,
     path: &str,
     body: Option<String>,
+    keepalive: bool,
 ) -> Result<wasm_bindgen::JsValue, ApiError> {
     let window = web_sys::window().ok_or_else(|| ApiError::Network("no window".into()))?;
     let controller = web_sys::AbortController::new().ok();
     let guard = AbortOnDrop(controller);
     let init = web_sys::RequestInit::new();
     init.set_method(method);
+    if keepalive {
+        // Not in web-sys's stable RequestInit API; it is a plain dictionary member.
+        let _ = js_sys::Reflect::set(&init, &"keepalive".into(), &true.into());
+    }
     if let Some(c) = &guard.0 {
         init.set_signal(Some(&c.signal()));
     }

@@ -15,7 +15,7 @@ use crate::api::{use_fetch, ApiError};
 use crate::app::href;
 use crate::components::dom::{closest_data, el, link, span, text, Dom, Node};
 use crate::components::{loaded_page, ErrorView};
-use crate::i18n::{self, Messages};
+use crate::i18n::{self, clock, megabytes, Messages};
 use crate::state::session::token;
 use crate::state::{use_i18n, use_session};
 
@@ -37,22 +37,6 @@ pub fn CoursePage(
         |d| d.course.title.clone(),
         |detail| view! { <CourseView detail=detail/> }.into_any(),
     )
-}
-
-/// Megabytes with one decimal, from bytes (`7.4 MB`), without float formatting.
-fn megabytes(bytes: u64) -> String {
-    let tenths = (bytes + 50_000) / 100_000;
-    format!("{}.{} MB", tenths / 10, tenths % 10)
-}
-
-/// A lesson's length: `8:00`, `1:02:30`.
-fn clock(seconds: u32) -> String {
-    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
-    if h > 0 {
-        format!("{h}:{m:02}:{s:02}")
-    } else {
-        format!("{m}:{s:02}")
-    }
 }
 
 #[component]
@@ -174,7 +158,16 @@ fn body(d: &CourseDetail, t: &Messages, locale: Locale) -> Vec<Node> {
                     .map(|b| el("span", "cp-size", vec![text(megabytes(b))]));
                 let mut row = vec![
                     el("span", "cp-kind", vec![text(kind)]),
-                    el("span", "cp-lesson-title", vec![text(l.title.clone())]),
+                    // Every lesson opens in the player (a guest can preview before enrolling).
+                    link(
+                        "cp-lesson-title",
+                        format!(
+                            "/learn/{}/{}",
+                            jieti_api::encode_component(&c.id),
+                            jieti_api::encode_component(&l.id)
+                        ),
+                        vec![text(l.title.clone())],
+                    ),
                     el("span", "cp-size", vec![text(clock(l.duration_s))]),
                 ];
                 row.extend(size);

@@ -2,6 +2,7 @@
 
 pub mod session;
 pub mod storage;
+pub mod sync;
 
 pub use session::{provide_session, use_session, SessionState};
 
@@ -68,6 +69,16 @@ pub fn provide_i18n() -> I18n {
 pub fn use_i18n() -> I18n {
     // provide_i18n runs in App before any page; without it there is nothing to render anyway.
     use_context::<I18n>().unwrap_or_else(|| I18n(RwSignal::new(Locale::default())))
+}
+
+/// Sets the document title to `page · brand` now (for views that are not Leptos components).
+pub fn set_title(i18n: I18n, page: &str) {
+    let brand = i18n.t().brand;
+    document().set_title(&if page.is_empty() {
+        brand.to_owned()
+    } else {
+        format!("{page} · {brand}")
+    });
 }
 
 /// Sets the document title to `page · brand` while the calling component lives.

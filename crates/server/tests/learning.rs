@@ -12,7 +12,7 @@ const VIDEO: &str = "python-basics-1";
 
 fn watched(id: &str, lesson: &str, at: i64, from: f64, to: f64, rate: f64) -> Value {
     json!({"id": id, "lesson_id": lesson, "at_ms": at,
-           "action": {"type": "watched", "from_s": from, "to_s": to, "rate": rate}})
+           "action": {"watched": {"from_s": from, "to_s": to, "rate": rate}}})
 }
 
 async fn send(app: &TestApp, token: &str, events: Vec<Value>) -> Value {
@@ -80,7 +80,10 @@ async fn a_lesson_has_its_media_or_blocks_and_its_neighbours() {
     let a = app.get_json(&format!("/api/v1/lessons/{article}")).await;
     assert_eq!(a["kind"], "article");
     let blocks = a["blocks"].as_array().unwrap();
-    let types: Vec<&str> = blocks.iter().map(|b| b["type"].as_str().unwrap()).collect();
+    let types: Vec<&str> = blocks
+        .iter()
+        .map(|b| b.as_object().unwrap().keys().next().unwrap().as_str())
+        .collect();
     for t in ["heading", "paragraph", "list", "code", "quote"] {
         assert!(types.contains(&t), "{t} in {types:?}");
     }
@@ -115,7 +118,7 @@ async fn a_video_completes_only_from_distinct_seconds_played_at_watching_speed()
         &t,
         vec![
             json!({"id": "ev-seek-0001", "lesson_id": VIDEO, "at_ms": 1000,
-                   "action": {"type": "position", "position_s": 45.0}}),
+                   "action": {"position": {"position_s": 45.0}}}),
             watched("ev-tail-0001", VIDEO, 2000, 45.0, 50.0, 1.0),
         ],
     )
@@ -185,7 +188,7 @@ async fn resent_events_count_once_and_late_positions_never_move_back() {
     let batch = vec![
         watched("dup-aaaa-0001", VIDEO, 10_000, 0.0, 10.0, 1.0),
         json!({"id": "dup-aaaa-0002", "lesson_id": VIDEO, "at_ms": 20_000,
-               "action": {"type": "position", "position_s": 30.0}}),
+               "action": {"position": {"position_s": 30.0}}}),
     ];
     assert_eq!(
         send(&app, &t, batch.clone()).await,
@@ -195,7 +198,7 @@ async fn resent_events_count_once_and_late_positions_never_move_back() {
     let mut again = batch.clone();
     again.push(
         json!({"id": "dup-aaaa-0003", "lesson_id": VIDEO, "at_ms": 15_000,
-                      "action": {"type": "position", "position_s": 12.0}}),
+                      "action": {"position": {"position_s": 12.0}}}),
     );
     assert_eq!(
         send(&app, &t, again).await,
@@ -229,7 +232,7 @@ async fn an_article_counts_when_its_end_was_reached_after_long_enough() {
     let need = a["min_read_s"].as_f64().unwrap();
     let read = |n: u32, open: f64, end: bool| {
         json!({"id": format!("read-{n:08}"), "lesson_id": id, "at_ms": 1000 + i64::from(n),
-               "action": {"type": "read", "open_s": open, "reached_end": end, "block": 3}})
+               "action": {"read": {"open_s": open, "reached_end": end, "block": 3}}})
     };
     // Scrolled straight to the end: not read.
     send(&app, &t, vec![read(1, 2.0, true)]).await;
@@ -279,7 +282,7 @@ async fn bad_batches_are_refused_whole_and_unknown_lessons_skipped() {
     )
     .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
-    let (s, _, v) = post(json!({"events": [{"id": "x-000000001", "lesson_id": VIDEO, "at_ms": 1, "action": {"type": "teleport"}}]}), Some(t.clone())).await;
+    let (s, _, v) = post(json!({"events": [{"id": "x-000000001", "lesson_id": VIDEO, "at_ms": 1, "action": {"teleport": {}}}]}), Some(t.clone())).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
     let many: Vec<Value> = (0..201)
         .map(|i| watched(&format!("many-{i:06}"), VIDEO, i, 0.0, 1.0, 1.0))
@@ -327,7 +330,7 @@ async fn finishing_every_lesson_completes_the_course_and_reseeding_keeps_progres
             } else {
                 n += 1;
                 events.push(json!({"id": format!("all-{n:08}"), "lesson_id": id, "at_ms": n,
-                    "action": {"type": "read", "open_s": a["min_read_s"], "reached_end": true, "block": 0}}));
+                    "action": {"read": {"open_s": a["min_read_s"], "reached_end": true, "block": 0}}}));
             }
         }
     }

@@ -19,13 +19,17 @@ const POSTER_SIZE: (u32, u32) = (480, 270);
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum SeedBlock {
-    Image {
-        video: String,
-        alt: String,
-        #[serde(default)]
-        caption: String,
-    },
+    Image { image: SeedImage },
     Block(Block),
+}
+
+/// An image block of `articles.json`.
+#[derive(Deserialize)]
+struct SeedImage {
+    video: String,
+    alt: String,
+    #[serde(default)]
+    caption: String,
 }
 
 fn hand_written() -> &'static HashMap<String, Vec<SeedBlock>> {
@@ -65,9 +69,12 @@ pub(super) fn article(
                 SeedBlock::Block(b) => Some(b.clone()),
                 // Without the media folder there is no poster to show: leave the image out.
                 SeedBlock::Image {
-                    video,
-                    alt,
-                    caption,
+                    image:
+                        SeedImage {
+                            video,
+                            alt,
+                            caption,
+                        },
                 } => videos
                     .iter()
                     .find(|v| &v.id == video)

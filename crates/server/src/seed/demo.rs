@@ -48,7 +48,7 @@ struct DemoInstitution {
 #[derive(Deserialize)]
 pub(super) struct DemoCourse {
     pub(super) id: String,
-    category: String,
+    pub(super) category: String,
     institution: String,
     pub(super) title: String,
     subtitle: String,
@@ -347,12 +347,30 @@ async fn write_demo(
             .bind(c.chapters.len() as i64)
             .execute(&mut **tx)
             .await?;
-        // Video lessons take the demo videos in turn, preferring the course's own language.
+        // Video lessons take the demo videos in turn, preferring the course's own language and
+        // then a clip on its subject (four short clips stand in for every lesson of the demo).
         let same_lang: Vec<&ManifestVideo> = videos.iter().filter(|v| v.lang == c.lang).collect();
         let pool: Vec<&ManifestVideo> = if same_lang.is_empty() {
             videos.iter().collect()
         } else {
             same_lang
+        };
+        let subject: &[&str] = match c.category.as_str() {
+            "it" => &["python-hello", "excel-vlookup"],
+            "ecommerce" | "design" => &["ecommerce-listing"],
+            "exam" => &["excel-vlookup", "safety-basics"],
+            "trades" => &["safety-basics"],
+            _ => &[],
+        };
+        let on_subject: Vec<&ManifestVideo> = pool
+            .iter()
+            .copied()
+            .filter(|v| subject.contains(&v.id.as_str()))
+            .collect();
+        let pool = if on_subject.is_empty() {
+            pool
+        } else {
+            on_subject
         };
         let mut position = 0i64;
         for (ch_pos, ch) in c.chapters.iter().enumerate() {

@@ -1,0 +1,310 @@
+// The learning player against the real server and the generated lesson videos: play, seek,
+// speed, captions, the transcript, resume after reload, quality switch, data saver, notes,
+// articles, and the offline story (events queued offline arrive exactly once; a downloaded
+// lesson plays offline).
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { useEnv, checkPageAfterEach } from '../lib/suite.js';
+import { axeViolations, screenshot, VIEWPORTS } from '../lib/browser.js';
+
+const env = useEnv();
+const COURSE = 'python-basics';
+const [PHONE, DESKTOP] = VIEWPORTS;
+
+/** Runs SQL on the server's database (read-only use). */
+function sql(query) {
+  return execFileSync('sqlite3', [env.server.dbPath, query], { encoding: 'utf8' }).trim();
+}
+
+/** The first video lesson of the course that has media, and one article lesson. */
+async function lessons() {
+  const detail = await env.api(`/courses/${COURSE}`);
+  const all = detail.chapters.flatMap((c) => c.lessons);
+  const video = all.find((l) => l.kind === 'video' && l.size_bytes);
+  const article = all.find((l) => l.kind === 'article');
+  return { video: await env.api(`/lessons/${video.id}`), article: await env.api(`/lessons/${article.id}`) };
+}
+
+/** Opens a lesson and waits for its video's metadata. */
+async function openVideo(page, lesson) {
+  await page.goto(`${env.server.url}/learn/${COURSE}/${lesson.id}`);
+  await page.getByRole('heading', { level: 1, name: lesson.title }).waitFor();
+  await page.waitForFunction(() => {
+    const v = document.querySelector('video');
+    return v && v.readyState >= 1 && v.duration > 0;
+  });
+}
+
+/** Plays muted (autoplay rules) from `at` for about `seconds`, then pauses. */
+async function play(page, at, seconds) {
+  await page.evaluate(async ([at, seconds]) => {
+    const v = document.querySelector('video');
+    v.muted = true;
+    if (at !== null) {
+      v.currentTime = at;
+      await new Promise((ok) => v.addEventListener('seeked', ok, { once: true }));
+    }
+    await v.play();
+    const start = v.currentTime;
+    await new Promise((ok) => {
+      const check = () => (v.currentTime - start >= seconds * v.playbackRate ? ok() : setTimeout(check, 100));
+      check();
+    });
+    v.pause();
+  }, [at, seconds]);
+}
+
+const videoState = (page) => page.evaluate(() => {
+  const v = document.querySelector('video');
+  return { t: v.currentTime, rate: v.playbackRate, src: v.currentSrc, rung: v.dataset.rung, paused: v.paused,
+    tracks: [...v.textTracks].map((t) => `${t.language}:${t.mode}`) };
+});
+
+/** The id of the learner the page acts for. */
+async function learnerOf(page) {
+  const token = await page.evaluate(() => localStorage.getItem('jieti.token'));
+  const res = await fetch(`${env.server.url}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } });
+  return (await res.json()).id;
+}
+
+/** Takes the failed requests the browser logs while offline out of the test's problems. */
+function forgiveOffline() {
+  const problems = env.ctx.problems;
+  const rest = problems.filter((p) => !p.includes('net::ERR_INTERNET_DISCONNECTED'));
+  problems.splice(0, problems.length, ...rest);
+}
+
+/** Waits until the outbox is empty and the page says so. */
+async function synced(page) {
+  await page.getByRole('status').getByText('学习记录已同步').waitFor({ timeout: 20_000 });
+}
+
+describe('learning player at 412×915', () => {
+  checkPageAfterEach(env);
+
+  test('plays, seeks, changes speed and captions; the transcript follows and seeks', async () => {
+    const { video } = await lessons();
+    assert.ok(video.video.renditions.some((r) => r.kind === 'audio'), 'an audio-only rung exists');
+    assert.ok(video.video.renditions.some((r) => r.kind === 'video' && r.bitrate_kbps <= 150), 'a ≤150 kbps rung exists');
+    const { page } = await env.open(PHONE);
+    await openVideo(page, video);
+    // The outline shows the lesson as current, with durations and MB.
+    await page.getByRole('button', { name: '课程目录' }).click();
+    const current = page.locator('.pl-item[aria-current="page"]');
+    await current.waitFor();
+    assert.match(await current.innerText(), /MB/);
+    await screenshot(page, 'player-outline-412x915');
+    await page.getByRole('button', { name: '关闭' }).click();
+
+    await play(page, 0, 1.5);
+    let s = await videoState(page);
+    assert.ok(s.t >= 1.2, `played: ${s.t}`);
+    // Seek by keyboard (→ is +5 s) and change speed with > and the menu.
+    await page.locator('body').press('ArrowRight');
+    assert.ok((await videoState(page)).t >= s.t + 4.5);
+    await page.locator('body').press('>');
+    assert.equal((await videoState(page)).rate, 1.25);
+    await page.getByLabel('倍速').selectOption('150');
+    assert.equal((await videoState(page)).rate, 1.5);
+
+    // Captions in the learner's locale are on; c turns them off and on.
+    s = await videoState(page);
+    assert.ok(s.tracks.includes('zh-Hans:showing'), s.tracks.join());
+    await page.locator('body').press('c');
+    assert.ok((await videoState(page)).tracks.includes('zh-Hans:hidden'));
+    await page.getByLabel('字幕').selectOption({ label: 'English' });
+    assert.ok((await videoState(page)).tracks.includes('en:showing'));
+    await page.getByLabel('字幕').selectOption({ label: '简体中文' });
+
+    // The transcript lists the cues; clicking the third seeks there and highlights it.
+    await play(page, null, 0.5);
+    const cues = page.locator('.pl-cue');
+    await cues.nth(2).waitFor();
+    const atMs = await cues.nth(2).getAttribute('data-at');
+    const at = Number(atMs) / 1000;
+    await cues.nth(2).click();
+    await page.waitForFunction((at) => Math.abs(document.querySelector('video').currentTime - at) < 0.5, at);
+    await play(page, null, 0.5);
+    await page.locator('.pl-cue--now').waitFor();
+    assert.equal(await page.locator('.pl-cue--now').getAttribute('data-at'), atMs);
+    // Searching the transcript keeps the matching cues only.
+    const word = (await cues.nth(1).innerText()).replace(/^\d+:\d+/, '').trim().slice(0, 4);
+    await page.getByLabel('在文字稿中搜索').fill(word);
+    await page.waitForFunction(() => document.querySelectorAll('.pl-cue').length >= 1);
+    for (const text of await page.locator('.pl-cue').allInnerTexts()) assert.ok(text.includes(word), text);
+    await screenshot(page, 'player-video-412x915');
+    assert.deepEqual(await axeViolations(page), []);
+  });
+
+  test('resumes after reload, switches quality keeping the position, and data saver picks the low rung', async () => {
+    const { video } = await lessons();
+    const { page } = await env.open(PHONE);
+    await openVideo(page, video);
+    await play(page, 20, 1);
+    await synced(page);
+    await page.reload();
+    await page.waitForFunction(() => document.querySelector('video')?.currentTime > 19);
+    await page.getByText('已从上次的位置继续').waitFor();
+
+    // Manual quality: 144p, same position.
+    const before = (await videoState(page)).t;
+    await page.getByLabel('清晰度').selectOption('144p');
+    await page.waitForFunction(() => document.querySelector('video').currentSrc.endsWith('/144p.mp4'));
+    await page.waitForFunction((t) => Math.abs(document.querySelector('video').currentTime - t) < 1, before);
+    assert.equal((await videoState(page)).rung, '144p');
+    // Audio only, still the same position.
+    await page.getByLabel('清晰度').selectOption('audio');
+    await page.waitForFunction(() => document.querySelector('video').currentSrc.endsWith('/audio.m4a'));
+    await page.waitForFunction((t) => Math.abs(document.querySelector('video').currentTime - t) < 1, before);
+
+    // Data saver is remembered and starts on the lowest video rung (≤150 kbps).
+    await page.getByLabel('清晰度').selectOption('auto');
+    await page.getByLabel('省流量模式').check();
+    await page.reload();
+    await page.waitForFunction(() => document.querySelector('video')?.currentSrc);
+    const low = video.video.renditions.find((r) => r.kind === 'video');
+    assert.equal((await videoState(page)).rung, low.id);
+    assert.ok(low.bitrate_kbps <= 150);
+    assert.equal(await page.getByLabel('省流量模式').isChecked(), true);
+  });
+
+  test('notes: add at the current time, edit, bookmark, jump, delete — synced with the server', async () => {
+    const { video } = await lessons();
+    const { page } = await env.open(PHONE);
+    await openVideo(page, video);
+    await play(page, 12, 0.5);
+    await page.getByRole('button', { name: '笔记', exact: true }).click();
+    // The note text is shown as text even when it looks like HTML.
+    await page.getByRole('textbox', { name: '笔记' }).fill('print 要加括号 <img src=x onerror=alert(1)>');
+    await page.getByRole('button', { name: '记笔记' }).click();
+    const item = page.locator('.pl-note-item').first();
+    await item.getByText('print 要加括号 <img src=x onerror=alert(1)>').waitFor();
+    assert.match(await item.locator('.pl-note-at').innerText(), /0:1[23]/);
+    await page.getByRole('button', { name: '加书签' }).click();
+    await page.locator('.pl-note-item').nth(1).waitFor();
+    // Edit the note.
+    await item.getByRole('button', { name: '编辑' }).click();
+    await page.getByRole('textbox', { name: '笔记' }).fill('print() 要加括号');
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByText('print() 要加括号', { exact: true }).waitFor();
+    await synced(page);
+    const token = await page.evaluate(() => localStorage.getItem('jieti.token'));
+    const notes = await (await fetch(`${env.server.url}/api/v1/lessons/${video.id}/notes`, {
+      headers: { Authorization: `Bearer ${token}` },
+    })).json();
+    assert.deepEqual(notes.map((n) => [n.kind, n.body]).sort(), [['bookmark', ''], ['note', 'print() 要加括号']]);
+    // Jump: seek away, then click the note's time.
+    await page.evaluate(() => { document.querySelector('video').currentTime = 40; });
+    await item.locator('.pl-note-at').click();
+    await page.waitForFunction(() => Math.abs(document.querySelector('video').currentTime - 12) < 1.5);
+    // Delete.
+    await item.getByRole('button', { name: '删除' }).click();
+    await page.getByText('print() 要加括号', { exact: true }).waitFor({ state: 'detached' });
+    await synced(page);
+    assert.equal(sql(`SELECT COUNT(*) FROM notes WHERE kind = 'note' AND learner_id = '${await learnerOf(page)}'`), '0');
+    assert.deepEqual(await axeViolations(page), []);
+  });
+
+  test('an article renders its blocks as text and reports reading', async () => {
+    const { article } = await lessons();
+    const { page } = await env.open(PHONE);
+    await page.goto(`${env.server.url}/learn/${COURSE}/${article.id}`);
+    await page.getByRole('heading', { level: 1, name: article.title }).waitFor();
+    const blocks = page.locator('.pl-blocks [data-block]');
+    assert.equal(await blocks.count(), article.blocks.length);
+    for (const img of await page.locator('.pl-blocks img').all()) {
+      assert.equal(await img.getAttribute('loading'), 'lazy');
+      assert.ok(Number(await img.getAttribute('width')) > 0);
+    }
+    await page.locator('.pl-blocks > :last-child').scrollIntoViewIfNeeded();
+    await page.evaluate(() => window.dispatchEvent(new Event('scroll')));
+    await synced(page);
+    const row = sql(`SELECT reached_end FROM lesson_progress WHERE lesson_id = '${article.id}'
+      AND learner_id = '${await learnerOf(page)}'`);
+    assert.equal(row, '1');
+    await screenshot(page, 'player-article-412x915');
+    assert.deepEqual(await axeViolations(page), []);
+  });
+
+  test('offline: events and a note made offline survive a reload and arrive exactly once', async () => {
+    const { video } = await lessons();
+    const { page, context } = await env.open(PHONE, { serviceWorkers: 'allow' });
+    await openVideo(page, video);
+    await page.waitForFunction(() => navigator.serviceWorker?.controller);
+    await play(page, 0, 1);
+    await synced(page);
+    const learner = await learnerOf(page);
+    const eventsBefore = Number(sql(`SELECT COUNT(*) FROM progress_events WHERE learner_id = '${learner}'`));
+
+    await context.setOffline(true);
+    await page.getByText('网络已断开').waitFor();
+    await play(page, null, 2);
+    // The notes panel's code was never fetched: the service worker has it.
+    await page.getByRole('button', { name: '笔记', exact: true }).click();
+    await page.getByRole('textbox', { name: '笔记' }).fill('离线时写的笔记');
+    await page.getByRole('button', { name: '记笔记' }).click();
+    await page.getByText(/条学习记录等待同步/).waitFor();
+    const queued = await page.evaluate(() => {
+      const key = Object.keys(localStorage).find((k) => k.startsWith('jieti.outbox:'));
+      return JSON.parse(localStorage.getItem(key)).ops;
+    });
+    const queuedEvents = queued.filter((o) => o.event).map((o) => o.event.id);
+    assert.ok(queuedEvents.length >= 1, 'events were queued');
+
+    // Reload while offline: the service worker serves the app and the lesson.
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: video.title }).waitFor();
+    await page.getByRole('button', { name: '笔记', exact: true }).click();
+    await page.getByText('离线时写的笔记').waitFor();
+    await screenshot(page, 'player-offline-412x915');
+
+    await context.setOffline(false);
+    await synced(page);
+    const ids = sql(`SELECT id FROM progress_events WHERE learner_id = '${learner}'`).split('\n');
+    assert.equal(ids.length, new Set(ids).size, 'every event once');
+    for (const id of queuedEvents) assert.ok(ids.includes(id), `${id} arrived`);
+    assert.ok(ids.length >= eventsBefore + queuedEvents.length);
+    assert.equal(sql(`SELECT body FROM notes WHERE learner_id = '${learner}'`), '离线时写的笔记');
+    forgiveOffline();
+  });
+
+  test('a downloaded lesson plays offline', async () => {
+    const { video } = await lessons();
+    const { page, context } = await env.open(PHONE, { serviceWorkers: 'allow' });
+    await openVideo(page, video);
+    await page.waitForFunction(() => navigator.serviceWorker?.controller);
+    const button = page.getByRole('button', { name: /下载离线观看（\d+\.\d MB）/ });
+    await button.click();
+    await page.getByText('已下载，可离线观看').waitFor({ timeout: 30_000 });
+    await page.getByText(/离线存储已用/).waitFor();
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: video.title }).waitFor();
+    await page.waitForFunction(() => document.querySelector('video')?.readyState >= 1);
+    await play(page, 0, 1.5);
+    assert.ok((await videoState(page)).t >= 1.2, 'played from the offline copy');
+    await context.setOffline(false);
+    forgiveOffline();
+  });
+});
+
+describe('learning player at 1280×800', () => {
+  checkPageAfterEach(env);
+
+  test('the outline is a sidebar with ticks for completed lessons; next/previous work', async () => {
+    const { video } = await lessons();
+    const { page } = await env.open(DESKTOP);
+    await openVideo(page, video);
+    await page.locator('#pl-outline').getByText(video.title).waitFor();
+    assert.ok(await page.locator('#pl-outline').isVisible());
+    if (video.next) {
+      await page.getByRole('link', { name: '下一节' }).click();
+      await page.waitForURL(`**/learn/${COURSE}/${video.next}`);
+      await page.locator('.pl-item[aria-current="page"]').waitFor();
+      assert.equal(await page.locator('.pl-item[aria-current="page"]').getAttribute('data-lesson'), video.next);
+    }
+    await screenshot(page, 'player-1280x800');
+    assert.deepEqual(await axeViolations(page), []);
+  });
+});

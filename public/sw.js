@@ -1,0 +1,177 @@
+// Jieti service worker: the app shell offline, public catalog and lesson data when the network
+// is gone, and lessons the learner downloaded (served with HTTP range support, as video needs).
+//
+// Caches:
+//   jieti-shell-v1    the app's files (index.html and hashed JS/wasm/CSS), cache-first
+//   jieti-data-v1     public API GETs (courses, lessons, categories), network-first
+//   jieti-offline-v1  downloaded lessons: media, captions, lesson data; never evicted by us
+// Personal API data (progress, notes, /me) is never cached: on a shared phone one learner must
+// not see another's, and the app keeps its own unsynced changes in localStorage.
+
+const SHELL = 'jieti-shell-v1';
+const DATA = 'jieti-data-v1';
+const OFFLINE = 'jieti-offline-v1';
+
+// Public, learner-independent API routes.
+const PUBLIC_API = [
+  /^\/api\/v1\/categories$/,
+  /^\/api\/v1\/courses$/,
+  /^\/api\/v1\/courses\/[^/]+$/,
+  /^\/api\/v1\/courses\/[^/]+\/reviews$/,
+  /^\/api\/v1\/institutions\/[^/]+$/,
+  /^\/api\/v1\/lessons\/[^/]+$/,
+];
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    (async () => {
+      // The shell: index.html and every file it names (their names carry content hashes).
+      const cache = await caches.open(SHELL);
+      const res = await fetch('/', { cache: 'no-cache' });
+      if (res.ok) {
+        const html = await res.clone().text();
+        await cache.put('/', res);
+        const files = new Set();
+        for (const m of html.matchAll(/(?:href|src)="(\/[^"]+)"/g)) files.add(m[1]);
+        // Every page chunk too, so that any page (and any panel) opens offline.
+        const manifest = await fetch('/split-manifest.json').then((r) => (r.ok ? r.json() : {})).catch(() => ({}));
+        for (const list of Object.values(manifest)) for (const f of list) files.add(`/${f}`);
+        await Promise.all(
+          [...files].map((f) => cache.add(f).catch(() => undefined)),
+        );
+      }
+      await self.skipWaiting();
+    })(),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    (async () => {
+      const keep = new Set([SHELL, DATA, OFFLINE]);
+      for (const name of await caches.keys()) {
+        if (name.startsWith('jieti-') && !keep.has(name)) await caches.delete(name);
+      }
+      await self.clients.claim();
+    })(),
+  );
+});
+
+// A 206 answer for `range` from a whole cached response.
+async function ranged(response, range) {
+  const body = await response.arrayBuffer();
+  const size = body.byteLength;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(range || '');
+  if (!m) return new Response(body, { status: 200, headers: response.headers });
+  let start = m[1] === '' ? size - Number(m[2]) : Number(m[1]);
+  let end = m[1] !== '' && m[2] !== '' ? Number(m[2]) : size - 1;
+  start = Math.max(0, start);
+  end = Math.min(end, size - 1);
+  if (start > end) {
+    return new Response(null, { status: 416, headers: { 'Content-Range': `bytes */${size}` } });
+  }
+  const headers = new Headers(response.headers);
+  headers.set('Content-Range', `bytes ${start}-${end}/${size}`);
+  headers.set('Content-Length', String(end - start + 1));
+  headers.set('Accept-Ranges', 'bytes');
+  return new Response(body.slice(start, end + 1), { status: 206, headers });
+}
+
+async function networkFirst(request, cacheName) {
+  try {
+    const res = await fetch(request);
+    if (res.ok) {
+      const cache = await caches.open(cacheName);
+      await cache.put(request.url, res.clone());
+    }
+    return res;
+  } catch (err) {
+    const hit = (await caches.match(request.url, { cacheName: OFFLINE }))
+      || (await caches.match(request.url, { cacheName }));
+    if (hit) return hit;
+    throw err;
+  }
+}
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+
+  if (url.pathname.startsWith('/media/')) {
+    // Downloaded lessons play from the cache; everything else streams from the network.
+    event.respondWith(
+      (async () => {
+        const hit = await caches.match(url.href, { cacheName: OFFLINE, ignoreSearch: true });
+        if (!hit) return fetch(request);
+        return ranged(hit, request.headers.get('range'));
+      })(),
+    );
+    return;
+  }
+  if (url.pathname.startsWith('/api/')) {
+    const path = url.pathname;
+    if (PUBLIC_API.some((re) => re.test(path))) {
+      event.respondWith(networkFirst(request, DATA));
+    }
+    return;
+  }
+  if (request.mode === 'navigate') {
+    // Any app URL: the network's index.html, or the cached shell when offline.
+    event.respondWith(
+      fetch(request).catch(async () => (await caches.match('/', { cacheName: SHELL })) || Response.error()),
+    );
+    return;
+  }
+  // The app's own files: their names change with their content, so the cache is always right.
+  event.respondWith(
+    (async () => {
+      const hit = await caches.match(request, { cacheName: SHELL });
+      if (hit) return hit;
+      const res = await fetch(request);
+      if (res.ok && res.status === 200) {
+        const cache = await caches.open(SHELL);
+        await cache.put(request, res.clone());
+      }
+      return res;
+    })(),
+  );
+});
+
+// Downloads a lesson's files with progress, posting {type, key, loaded, total} to the page.
+async function download(client, key, urls, total) {
+  const cache = await caches.open(OFFLINE);
+  let loaded = 0;
+  const post = (type, extra) => client.postMessage({ type, key, loaded, total, ...extra });
+  try {
+    for (const u of urls) {
+      const res = await fetch(u, { cache: 'no-store' });
+      if (!res.ok || !res.body) throw new Error(`${u}: HTTP ${res.status}`);
+      const reader = res.body.getReader();
+      const chunks = [];
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+        loaded += value.byteLength;
+        post('download-progress');
+      }
+      const headers = new Headers(res.headers);
+      headers.delete('content-encoding');
+      await cache.put(u, new Response(new Blob(chunks), { status: 200, headers }));
+    }
+    post('download-done');
+  } catch (err) {
+    for (const u of urls) await cache.delete(u);
+    post('download-failed', { message: String(err) });
+  }
+}
+
+self.addEventListener('message', (event) => {
+  const msg = event.data || {};
+  if (msg.type === 'download' && Array.isArray(msg.urls) && event.source) {
+    const urls = msg.urls.filter((u) => typeof u === 'string' && u.startsWith('/'));
+    event.waitUntil(download(event.source, String(msg.key), urls, Number(msg.total) || 0));
+  }
+});

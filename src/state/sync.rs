@@ -1,0 +1,378 @@
+//! The outbox: every learning action (progress events, note edits) is written to `localStorage`
+//! first and then sent in batches, retried with backoff until the server has it. Events carry
+//! client-made ids that the server stores once, so a resend after a lost answer is harmless
+//! (ADR 0010).
+//!
+//! The outbox is kept per bearer token (`jieti.outbox:<hash>`), so actions are only ever sent as
+//! the learner who made them; signing up keeps the same learner and moves the outbox along.
+//! Ops are kept as the JSON the API takes (`{"event": ProgressEvent}`, `{"put_note": Note}`,
+//! `{"delete_note": id}`) and handled as JS objects: no serde code for them in the wasm.
+
+use std::cell::{Cell, RefCell};
+use std::time::Duration;
+
+use jieti_api::MAX_EVENTS_PER_BATCH;
+use js_sys::{Array, Object, Reflect, JSON};
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::storage;
+use crate::api::{learn, ApiError};
+
+/// Storage key prefix of an outbox.
+const PREFIX: &str = "jieti.outbox:";
+
+/// Wait before sending what was just queued, so that events travel in batches.
+const GATHER: Duration = Duration::from_secs(4);
+
+/// What a progress event records (the wire's `ProgressAction`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Action {
+    /// Resume point in a video, seconds.
+    Position(f64),
+    /// A stretch played: from, to (seconds), rate.
+    Watched(f64, f64, f64),
+    /// Seconds open, end reached, block at the top.
+    Read(f64, bool, u32),
+}
+
+/// A field of a JS object (undefined when missing).
+pub fn field(o: &JsValue, name: &str) -> JsValue {
+    Reflect::get(o, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// A plain JS object from fields.
+pub fn object(fields: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    for (k, v) in fields {
+        let _ = Reflect::set(&o, &JsValue::from_str(k), v);
+    }
+    o.into()
+}
+
+/// JSON text of a JS value.
+pub fn stringify(v: &JsValue) -> String {
+    JSON::stringify(v)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default()
+}
+
+/// FNV-1a of the token: names its outbox without writing the token into another key.
+fn key_for(token: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in token.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{PREFIX}{h:016x}")
+}
+
+fn read(key: &str) -> Vec<JsValue> {
+    storage::get(key)
+        .and_then(|s| JSON::parse(&s).ok())
+        .map(|v| field(&v, "ops"))
+        .filter(Array::is_array)
+        .map(|a| Array::from(&a).iter().collect())
+        .unwrap_or_default()
+}
+
+/// The queued ops of the current learner, oldest first.
+pub fn queued() -> Vec<JsValue> {
+    crate::state::session::token()
+        .map(|t| read(&key_for(&t)))
+        .unwrap_or_default()
+}
+
+/// What identifies an op in the queue (to remove exactly what was sent).
+fn op_key(op: &JsValue) -> String {
+    let event = field(op, "event");
+    if event.is_object() {
+        return format!("e{}", field(&event, "id").as_string().unwrap_or_default());
+    }
+    let note = field(op, "put_note");
+    if note.is_object() {
+        let at = field(&note, "updated_at_ms").as_f64().unwrap_or(0.0) as u64;
+        return format!(
+            "n{}{at}",
+            field(&note, "id").as_string().unwrap_or_default()
+        );
+    }
+    format!(
+        "d{}",
+        field(op, "delete_note").as_string().unwrap_or_default()
+    )
+}
+
+/// Rewrites the queue (read again just before, so other tabs' additions are kept).
+fn update(change: impl FnOnce(&mut Vec<JsValue>)) -> usize {
+    let Some(token) = crate::state::session::token() else {
+        return 0;
+    };
+    let key = key_for(&token);
+    let mut ops = read(&key);
+    change(&mut ops);
+    let n = ops.len();
+    if n == 0 {
+        storage::remove(&key);
+    } else {
+        let list: Array = ops.into_iter().collect();
+        if !storage::set(&key, &stringify(&object(&[("ops", list.into())]))) {
+            web_sys::console::warn_1(&"progress outbox: storage is full".into());
+        }
+    }
+    n
+}
+
+/// Moves the outbox of `old` to `new` (the same learner with a new token, after signing up).
+pub fn move_outbox(old: &str, new: &str) {
+    if let Some(s) = storage::get(&key_for(old)) {
+        if storage::set(&key_for(new), &s) {
+            storage::remove(&key_for(old));
+        }
+    }
+}
+
+/// The sync state the views show.
+#[derive(Clone, Copy)]
+pub struct SyncState {
+    /// Ops waiting to be sent.
+    pub pending: RwSignal<usize>,
+    /// Whether the network seems to work (the browser says so and the last request got through).
+    pub online: RwSignal<bool>,
+}
+
+thread_local! {
+    static STATE: RefCell<Option<SyncState>> = const { RefCell::new(None) };
+    static BUSY: Cell<bool> = const { Cell::new(false) };
+    static SCHEDULED: Cell<bool> = const { Cell::new(false) };
+    static ATTEMPT: Cell<u32> = const { Cell::new(0) };
+}
+
+fn navigator_online() -> bool {
+    web_sys::window().is_none_or(|w| w.navigator().on_line())
+}
+
+/// The sync state, started on first use: listens for the network coming back and the page
+/// being hidden or left, and sends whatever was queued before (even from an earlier visit).
+pub fn use_sync() -> SyncState {
+    if let Some(s) = STATE.with(|s| *s.borrow()) {
+        return s;
+    }
+    let state = SyncState {
+        pending: RwSignal::new(queued().len()),
+        online: RwSignal::new(navigator_online()),
+    };
+    STATE.with(|s| *s.borrow_mut() = Some(state));
+    if let Some(w) = web_sys::window() {
+        let on = Closure::<dyn Fn()>::new(move || {
+            state.online.set(true);
+            ATTEMPT.with(|a| a.set(0));
+            flush();
+        });
+        let off = Closure::<dyn Fn()>::new(move || state.online.set(false));
+        // Leaving or hiding the page: send now, with keepalive, instead of waiting.
+        let leave = Closure::<dyn Fn()>::new(flush);
+        let _ = w.add_event_listener_with_callback("online", on.as_ref().unchecked_ref());
+        let _ = w.add_event_listener_with_callback("offline", off.as_ref().unchecked_ref());
+        let _ = w.add_event_listener_with_callback("pagehide", leave.as_ref().unchecked_ref());
+        if let Some(d) = w.document() {
+            let _ = d.add_event_listener_with_callback(
+                "visibilitychange",
+                leave.as_ref().unchecked_ref(),
+            );
+        }
+        // These live as long as the page: the outbox is app-wide.
+        on.forget();
+        off.forget();
+        leave.forget();
+    }
+    flush();
+    state
+}
+
+/// Queues an op and schedules sending.
+fn push(op: JsValue) {
+    let state = use_sync();
+    let n = update(|ops| ops.push(op));
+    state.pending.set(n);
+    schedule(GATHER);
+}
+
+/// A new client-made id: time and randomness in base 36 (≥ 16 characters).
+pub fn new_id() -> String {
+    fn base36(mut n: u64, out: &mut Vec<u8>) {
+        let start = out.len();
+        loop {
+            let d = (n % 36) as u8;
+            out.push(if d < 10 { b'0' + d } else { b'a' + d - 10 });
+            n /= 36;
+            if n == 0 {
+                break;
+            }
+        }
+        // Digits came least significant first.
+        out[start..].reverse();
+    }
+    let mut id = Vec::new();
+    base36(now_ms() as u64, &mut id);
+    id.push(b'-');
+    // 2^53 distinct values per millisecond per device: collisions are not a concern.
+    base36(
+        (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64,
+        &mut id,
+    );
+    String::from_utf8(id).unwrap_or_default()
+}
+
+/// Now, Unix milliseconds.
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Queues a progress event for a lesson.
+pub fn record(lesson_id: &str, action: Action) {
+    let n = |x: f64| JsValue::from_f64(x);
+    let (name, body) = match action {
+        Action::Position(p) => ("position", object(&[("position_s", n(p))])),
+        Action::Watched(from, to, rate) => (
+            "watched",
+            object(&[("from_s", n(from)), ("to_s", n(to)), ("rate", n(rate))]),
+        ),
+        Action::Read(open, end, block) => (
+            "read",
+            object(&[
+                ("open_s", n(open)),
+                ("reached_end", JsValue::from_bool(end)),
+                ("block", n(f64::from(block))),
+            ]),
+        ),
+    };
+    let event = object(&[
+        ("id", JsValue::from_str(&new_id())),
+        ("lesson_id", JsValue::from_str(lesson_id)),
+        ("at_ms", n(now_ms().floor())),
+        ("action", object(&[(name, body)])),
+    ]);
+    push(object(&[("event", event)]));
+}
+
+/// The newest resume point still queued for a lesson (seconds, or block for an article).
+pub fn queued_position(lesson_id: &str) -> Option<f64> {
+    queued().iter().rev().find_map(|op| {
+        let e = field(op, "event");
+        if field(&e, "lesson_id").as_string().as_deref() != Some(lesson_id) {
+            return None;
+        }
+        let a = field(&e, "action");
+        let p = field(&field(&a, "position"), "position_s").as_f64();
+        p.or_else(|| field(&field(&a, "watched"), "to_s").as_f64())
+            .or_else(|| field(&field(&a, "read"), "block").as_f64())
+    })
+}
+
+/// Queues creating or editing a note (a JS object shaped like the API's `Note`).
+pub fn put_note(note: JsValue) {
+    push(object(&[("put_note", note)]));
+}
+
+/// Queues deleting a note.
+pub fn delete_note(id: &str) {
+    push(object(&[("delete_note", JsValue::from_str(id))]));
+}
+
+fn schedule(after: Duration) {
+    if SCHEDULED.with(|s| s.replace(true)) {
+        return;
+    }
+    set_timeout(
+        || {
+            SCHEDULED.with(|s| s.set(false));
+            flush();
+        },
+        after,
+    );
+}
+
+/// Sends everything queued now (one run at a time).
+pub fn flush() {
+    if BUSY.with(|b| b.replace(true)) {
+        return;
+    }
+    leptos::task::spawn_local(async {
+        let outcome = send_all().await;
+        BUSY.with(|b| b.set(false));
+        let state = use_sync();
+        state.pending.set(queued().len());
+        match outcome {
+            Ok(()) => ATTEMPT.with(|a| a.set(0)),
+            Err(network) => {
+                if network {
+                    state.online.set(false);
+                }
+                // Exponential backoff with jitter, at most a minute apart.
+                let n = ATTEMPT.with(|a| {
+                    let n = a.get();
+                    a.set(n.saturating_add(1));
+                    n
+                });
+                let base = 1000.0 * f64::from(1u32 << n.min(6)).min(60.0);
+                let wait = base * (0.5 + js_sys::Math::random());
+                schedule(Duration::from_millis(wait as u64));
+            }
+        }
+    });
+}
+
+/// Sends the queue until it is empty; Err(is_network) when a retry is needed later.
+async fn send_all() -> Result<(), bool> {
+    loop {
+        let ops = queued();
+        if ops.is_empty() {
+            return Ok(());
+        }
+        if !navigator_online() {
+            return Err(true);
+        }
+        // Events first, in batches; note edits one by one, in order.
+        let events: Vec<JsValue> = ops
+            .iter()
+            .map(|o| field(o, "event"))
+            .filter(JsValue::is_object)
+            .take(MAX_EVENTS_PER_BATCH)
+            .collect();
+        let (sent, result): (Vec<String>, Result<(), ApiError>) = if !events.is_empty() {
+            let keys = events
+                .iter()
+                .map(|e| format!("e{}", field(e, "id").as_string().unwrap_or_default()))
+                .collect();
+            let list: Array = events.into_iter().collect();
+            let body = stringify(&object(&[("events", list.into())]));
+            (keys, learn::post_progress_events(body).await)
+        } else {
+            let op = &ops[0];
+            let note = field(op, "put_note");
+            let result = if note.is_object() {
+                let id = field(&note, "id").as_string().unwrap_or_default();
+                learn::put_note(&id, stringify(&note)).await
+            } else {
+                let id = field(op, "delete_note").as_string().unwrap_or_default();
+                learn::delete_note(&id).await
+            };
+            (vec![op_key(op)], result)
+        };
+        match result {
+            Ok(()) => use_sync().online.set(true),
+            Err(e) if e.is_transient() => return Err(matches!(e, ApiError::Network(_))),
+            // Not signed in any more: keep everything for when this learner is back.
+            Err(ApiError::Status { status: 401, .. }) => return Err(false),
+            Err(e) => {
+                // The server can never accept these (a bug or a deleted lesson): drop them so the
+                // rest of the queue is not stuck behind them.
+                web_sys::console::warn_1(&format!("progress outbox: dropped: {e}").into());
+            }
+        }
+        let n = update(|ops| ops.retain(|o| !sent.contains(&op_key(o))));
+        use_sync().pending.set(n);
+    }
+}
