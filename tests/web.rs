@@ -237,3 +237,37 @@ async fn dom_rebuilds_on_change_and_keeps_focus() {
     assert!(!first.is_connected());
     drop(handle);
 }
+
+#[wasm_bindgen_test]
+fn queued_progress_events_are_what_the_contract_reads() {
+    use jieti::state::sync::{self, Action};
+    storage::set(jieti::state::session::TOKEN_KEY, "test-token-outbox");
+    sync::record("lesson-1", Action::Watched(1.5, 11.5, 1.25));
+    sync::record("lesson-1", Action::Position(11.5));
+    let ops = sync::queued();
+    let events: Vec<jieti_api::ProgressEvent> = ops
+        .iter()
+        .map(|op| {
+            serde_wasm_bindgen::from_value(sync::field(op, "event")).expect("a ProgressEvent")
+        })
+        .collect();
+    assert_eq!(events.len(), 2);
+    assert!(events.iter().all(|e| jieti_api::is_client_id(&e.id)));
+    assert_ne!(events[0].id, events[1].id);
+    assert_eq!(
+        events[0].action,
+        jieti_api::ProgressAction::Watched {
+            from_s: 1.5,
+            to_s: 11.5,
+            rate: 1.25
+        }
+    );
+    assert_eq!(sync::queued_position("lesson-1"), Some(11.5));
+    assert_eq!(sync::queued_position("lesson-2"), None);
+    // Signing up moves the queue to the new token; nothing is left under the old one.
+    sync::move_outbox("test-token-outbox", "test-token-new");
+    assert!(sync::queued().is_empty());
+    storage::set(jieti::state::session::TOKEN_KEY, "test-token-new");
+    assert_eq!(sync::queued().len(), 2);
+    storage::remove(jieti::state::session::TOKEN_KEY);
+}

@@ -280,3 +280,171 @@ impl Note {
         ])
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The hand readers agree with the contract's serde types: each test serializes a
+    //! `jieti_api` value the way the server does and reads it back.
+
+    use jieti_api as api;
+    use serde::Serialize;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::*;
+
+    fn js<T: Serialize>(v: &T) -> JsValue {
+        v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+            .expect("serializes")
+    }
+
+    #[wasm_bindgen_test]
+    fn a_lesson_reads_as_the_contract_writes_it() {
+        let lesson = api::LessonDetail {
+            id: "c-1".into(),
+            course_id: "c".into(),
+            course_title: "课程".into(),
+            chapter_title: "第一章".into(),
+            title: "第一课".into(),
+            kind: api::LessonKind::Video,
+            duration_s: 480,
+            min_read_s: None,
+            video: Some(api::LessonVideo {
+                duration_s: 56.5,
+                poster_url: Some("/media/p.jpg".into()),
+                renditions: vec![api::Rendition {
+                    id: "audio".into(),
+                    kind: api::RenditionKind::Audio,
+                    height: 0,
+                    bitrate_kbps: 34,
+                    bytes: 238_238,
+                    url: "/media/a.m4a".into(),
+                    mime: "audio/mp4".into(),
+                }],
+                captions: vec![api::CaptionTrack {
+                    lang: "zh-Hans".into(),
+                    label: "简体中文".into(),
+                    url: "/media/zh.vtt".into(),
+                }],
+            }),
+            blocks: vec![],
+            prev: None,
+            next: Some("c-2".into()),
+        };
+        let l = Lesson::read(&js(&lesson));
+        assert_eq!(
+            (l.id.as_str(), l.course_id.as_str(), l.title.as_str()),
+            ("c-1", "c", "第一课")
+        );
+        assert!(l.is_video);
+        assert_eq!((l.prev, l.next.as_deref()), (None, Some("c-2")));
+        let m = l.media.expect("media");
+        assert_eq!(m.duration_s, 56.5);
+        assert_eq!(m.poster.as_deref(), Some("/media/p.jpg"));
+        assert_eq!(
+            m.rungs,
+            vec![Rung {
+                id: "audio".into(),
+                audio: true,
+                kbps: 34,
+                bytes: 238_238,
+                url: "/media/a.m4a".into()
+            }]
+        );
+        assert_eq!(m.tracks[0].label, "简体中文");
+    }
+
+    #[wasm_bindgen_test]
+    fn article_blocks_render_as_text_never_html() {
+        let blocks = [
+            api::Block::Heading {
+                level: 2,
+                text: "<b>标题</b>".into(),
+            },
+            api::Block::Paragraph {
+                spans: vec![
+                    api::Span {
+                        text: "粗".into(),
+                        marks: vec![api::Mark::Bold],
+                        link: None,
+                    },
+                    api::Span {
+                        text: "链接".into(),
+                        marks: vec![],
+                        link: Some("javascript:alert(1)".into()),
+                    },
+                ],
+            },
+        ];
+        let doc = leptos::prelude::document();
+        let html: Vec<String> = blocks
+            .iter()
+            .enumerate()
+            .filter_map(|(i, b)| super::super::article::block(&js(b), i))
+            .map(|n| {
+                let el: web_sys::Element = wasm_bindgen::JsCast::unchecked_into(n.build(&doc));
+                el.outer_html()
+            })
+            .collect();
+        assert_eq!(html[0], "<h2 data-block=\"0\">&lt;b&gt;标题&lt;/b&gt;</h2>");
+        // Bold is kept; an unsafe link becomes plain text.
+        assert_eq!(html[1], "<p data-block=\"1\"><strong>粗</strong>链接</p>");
+    }
+
+    #[wasm_bindgen_test]
+    fn the_outline_progress_and_notes_read_as_written() {
+        let progress = api::CourseProgress {
+            course_id: "c".into(),
+            lessons: vec![api::LessonProgress {
+                lesson_id: "c-1".into(),
+                position: 12.5,
+                seconds: 40.0,
+                completed: true,
+                updated_at_ms: 1,
+            }],
+            completed: 1,
+            total: 3,
+            last_lesson_id: Some("c-1".into()),
+        };
+        assert_eq!(
+            read_progress(&js(&progress)),
+            vec![Progress {
+                lesson_id: "c-1".into(),
+                position: 12.5,
+                completed: true
+            }]
+        );
+        let note = api::Note {
+            id: "note-0001".into(),
+            lesson_id: "c-1".into(),
+            kind: api::NoteKind::Bookmark,
+            position: 3.5,
+            body: "要点".into(),
+            updated_at_ms: 1_795_000_000_000,
+        };
+        let read = Note::read(&js(&note));
+        assert!(read.bookmark);
+        // And back: what the app sends is what the contract reads.
+        let back: api::Note = serde_wasm_bindgen::from_value(read.to_js()).expect("a Note");
+        assert_eq!(back, note);
+        let chapters = vec![api::ChapterOutline {
+            title: "第一章".into(),
+            lessons: vec![api::LessonOutline {
+                id: "c-1".into(),
+                title: "第一课".into(),
+                kind: api::LessonKind::Video,
+                duration_s: 480,
+                size_bytes: Some(7_680_000),
+            }],
+        }];
+        let v = object(&[
+            (
+                "course",
+                object(&[("id", "c".into()), ("title", "课程".into())]),
+            ),
+            ("chapters", js(&chapters)),
+        ]);
+        let o = Outline::read(&v);
+        assert_eq!(o.first_lesson(), Some("c-1"));
+        assert_eq!(o.chapters[0].lessons[0].size_bytes, Some(7_680_000));
+    }
+}

@@ -1043,6 +1043,7 @@ fn read_cues(v: &web_sys::HtmlMediaElement, chosen: usize) -> Vec<Cue> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
 
     fn ladder() -> Vec<Rung> {
         let r = |id: &str, audio, kbps| Rung {
@@ -1060,7 +1061,7 @@ mod tests {
         ]
     }
 
-    #[test]
+    #[wasm_bindgen_test]
     fn the_start_rung_follows_data_saver_and_the_downlink() {
         let l = ladder();
         assert_eq!(
@@ -1074,7 +1075,7 @@ mod tests {
         assert_eq!(start_rung(&l, false, Some(100.0)), 1, "2G: lowest video");
     }
 
-    #[test]
+    #[wasm_bindgen_test]
     fn speed_labels() {
         assert_eq!(speed_label(50), "0.5×");
         assert_eq!(speed_label(75), "0.75×");
