@@ -55,7 +55,7 @@ fn query_of(url: &Url) -> CourseQuery {
     };
     let sort = url
         .get("sort")
-        .filter(|s| ["relevance", "popular", "rating", "newest"].contains(s));
+        .filter(|s| ["relevance", "popular", "rating", "newest", "completion"].contains(s));
     CourseQuery {
         q: url.get("q").map(|q| q.chars().take(MAX_Q_CHARS).collect()),
         category: get("category"),
@@ -304,6 +304,7 @@ fn sort_tree(q: &CourseQuery, t: &Messages) -> Vec<Node> {
         ("popular", t.sort_popular),
         ("rating", t.sort_rating),
         ("newest", t.sort_newest),
+        ("completion", t.sort_completion),
     ];
     if q.q.is_some() {
         list.insert(0, ("relevance", t.sort_relevance));

@@ -63,6 +63,7 @@ pub static MESSAGES: Messages = Messages {
     sort_popular: "Most popular",
     sort_rating: "Highest rated",
     sort_newest: "Newest",
+    sort_completion: "Most completed",
     results_label: "Results",
     search_label: "Search courses",
     search_placeholder: "Courses, institutions, pinyin…",

@@ -133,6 +133,8 @@ pub struct Messages {
     pub sort_rating: &'static str,
     /// Sort: newest.
     pub sort_newest: &'static str,
+    /// Sort: highest completion rate first.
+    pub sort_completion: &'static str,
     /// Label of the results region.
     pub results_label: &'static str,
     /// Label of the search box.

@@ -63,6 +63,7 @@ pub static MESSAGES: Messages = Messages {
     sort_popular: "最多人学",
     sort_rating: "评分最高",
     sort_newest: "最新发布",
+    sort_completion: "完课率最高",
     results_label: "搜索结果",
     search_label: "搜索课程",
     search_placeholder: "搜课程、机构，支持拼音和首字母",

@@ -63,6 +63,7 @@ pub static MESSAGES: Messages = Messages {
     sort_popular: "最多人學",
     sort_rating: "評分最高",
     sort_newest: "最新發佈",
+    sort_completion: "完課率最高",
     results_label: "搜尋結果",
     search_label: "搜尋課程",
     search_placeholder: "搜課程、機構，支援拼音和首字母",

@@ -132,6 +132,8 @@ pub enum Sort {
     Rating,
     /// Most recently published first.
     Newest,
+    /// Highest share of learners who completed the course first.
+    Completion,
 }
 
 impl Sort {
@@ -142,14 +144,21 @@ impl Sort {
             Sort::Popular => "popular",
             Sort::Rating => "rating",
             Sort::Newest => "newest",
+            Sort::Completion => "completion",
         }
     }
 
     /// Parses the wire name.
     pub fn parse(s: &str) -> Option<Sort> {
-        [Sort::Relevance, Sort::Popular, Sort::Rating, Sort::Newest]
-            .into_iter()
-            .find(|v| v.as_str() == s)
+        [
+            Sort::Relevance,
+            Sort::Popular,
+            Sort::Rating,
+            Sort::Newest,
+            Sort::Completion,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
     }
 }
 

@@ -85,7 +85,8 @@ pub struct QualityIndex {
     /// 0–100; absent when no component has data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<u8>,
-    /// Share of enrolments that completed their course (absent until there is progress data).
+    /// Share of its courses' learners who completed them (every lesson complete), absent when it
+    /// has no learners.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completion_rate: Option<f32>,
     /// Average rating over all its courses' ratings (absent under 20 ratings).

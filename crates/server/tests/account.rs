@@ -514,7 +514,19 @@ async fn the_institution_page_computes_its_quality_index_from_the_data() {
     let rating = sum / n as f64;
     assert!((q0["rating"].as_f64().unwrap() - rating).abs() < 0.006);
     let employment = q0["employment_rate"].as_f64();
+    // Completion: completed over learners, summed over its courses (from the database).
+    let (done, learners): (i64, i64) = sqlx::query_as(
+        "SELECT SUM(completed_count), SUM(learner_count) FROM courses WHERE institution_id = ?",
+    )
+    .bind(&inst)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let completion = done as f64 / learners as f64;
+    assert!(completion > 0.1 && completion < 0.7, "{completion}");
+    assert!((q0["completion_rate"].as_f64().unwrap() - completion).abs() < 1e-4);
     let parts: Vec<(f64, f64)> = [
+        Some((completion, 0.35)),
         Some(((rating - 1.0) / 4.0, 0.30)),
         employment.map(|e| (e, 0.20)),
     ]

@@ -350,6 +350,25 @@ async fn sort_orders() {
     assert!(by_rating
         .windows(2)
         .all(|w| w[0]["rating"].as_f64() >= w[1]["rating"].as_f64()));
+    // Completion rate: completed over learners, highest first (checked against the database).
+    let (by_completion, _) = all(&app, "sort=completion").await;
+    let rates: Vec<(String, f64)> = sqlx::query_as(
+        "SELECT id, CAST(completed_count AS REAL) / MAX(learner_count, 1) FROM courses",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let rate = |c: &serde_json::Value| {
+        rates
+            .iter()
+            .find(|(id, _)| id == c["id"].as_str().unwrap())
+            .unwrap()
+            .1
+    };
+    assert!(by_completion
+        .windows(2)
+        .all(|w| rate(&w[0]) + 1e-6 >= rate(&w[1])));
+    assert!(rate(&by_completion[0]) > rate(by_completion.last().unwrap()));
     let (newest, _) = all(&app, "sort=newest").await;
     assert!(newest
         .windows(2)

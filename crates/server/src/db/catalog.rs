@@ -287,6 +287,7 @@ struct InstitutionRow {
     employment_rate: Option<f64>,
     course_count: i64,
     learner_count: i64,
+    completed_count: i64,
     rating_sum: i64,
     rating_count: i64,
 }
@@ -300,6 +301,7 @@ pub async fn institution_detail(
         "SELECT i.id, i.name, i.name_en, i.city, i.founded, i.verified, i.description, i.employment_rate,
                 COUNT(c.id) AS course_count,
                 COALESCE(SUM(c.learner_count), 0) AS learner_count,
+                COALESCE(SUM(c.completed_count), 0) AS completed_count,
                 COALESCE(SUM(c.ratings_1 + 2 * c.ratings_2 + 3 * c.ratings_3 + 4 * c.ratings_4 + 5 * c.ratings_5), 0) AS rating_sum,
                 COALESCE(SUM(c.ratings_1 + c.ratings_2 + c.ratings_3 + c.ratings_4 + c.ratings_5), 0) AS rating_count
          FROM institutions i LEFT JOIN courses c ON c.institution_id = i.id
@@ -309,19 +311,30 @@ pub async fn institution_detail(
     .fetch_optional(db)
     .await?;
     let Some(r) = row else { return Ok(None) };
-    // Active: distinct learners who enrolled in one of its courses in the last 30 days.
+    // Active: distinct learners who enrolled in or studied one of its courses in the last 30 days.
     let since = crate::auth::now() - 30 * 24 * 3600;
     let active: i64 = sqlx::query_scalar(
-        "SELECT COUNT(DISTINCT e.learner_id) FROM enrollments e JOIN courses c ON c.id = e.course_id
-         WHERE c.institution_id = ? AND e.enrolled_at >= ?",
+        "SELECT COUNT(*) FROM (
+           SELECT e.learner_id FROM enrollments e JOIN courses c ON c.id = e.course_id
+           WHERE c.institution_id = ?1 AND e.enrolled_at >= ?2
+           UNION
+           SELECT p.learner_id FROM progress_events p JOIN lessons l ON l.id = p.lesson_id
+           JOIN courses c ON c.id = l.course_id
+           WHERE c.institution_id = ?1 AND p.received_at >= ?2)",
     )
     .bind(id)
     .bind(since)
     .fetch_one(db)
     .await?;
-    // Completion needs progress data, which arrives with the learning player.
+    // Completion: learners who completed its courses over all its learners.
+    let completion = (r.learner_count > 0).then(|| {
+        f64::from(crate::search::index::completion_rate(
+            r.completed_count,
+            r.learner_count,
+        ))
+    });
     let quality = crate::quality::quality_index(
-        None,
+        completion,
         r.rating_sum.max(0) as u64,
         r.rating_count.max(0) as u64,
         active.max(0) as u64,

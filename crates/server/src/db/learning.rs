@@ -378,7 +378,7 @@ async fn apply(
     .await?;
     if !was_complete && s.completed_at.is_some() {
         // The course is complete when no lesson of it lacks a completion.
-        sqlx::query(
+        let completed_now = sqlx::query(
             "UPDATE enrollments SET completed_at = ?
              WHERE learner_id = ? AND course_id = ? AND completed_at IS NULL
                AND NOT EXISTS (
@@ -392,7 +392,14 @@ async fn apply(
         .bind(learner_id)
         .bind(&f.course_id)
         .execute(&mut **tx)
-        .await?;
+        .await?
+        .rows_affected();
+        if completed_now == 1 {
+            sqlx::query("UPDATE courses SET completed_count = completed_count + 1 WHERE id = ?")
+                .bind(&f.course_id)
+                .execute(&mut **tx)
+                .await?;
+        }
     }
     Ok(())
 }

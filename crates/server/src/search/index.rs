@@ -31,6 +31,8 @@ pub struct CatalogIndex {
     minutes: Vec<u32>,
     rating: Vec<AtomicU32>,
     rating_count: Vec<u32>,
+    /// Share of learners who completed the course (0–1).
+    completion: Vec<f32>,
     learners: Vec<u32>,
     certificate: Vec<bool>,
     institution: Vec<u32>,
@@ -70,6 +72,7 @@ struct IndexRow {
     duration_minutes: i64,
     rating: f64,
     rating_count: i64,
+    completed_count: i64,
     learner_count: i64,
     certificate: bool,
     institution_id: String,
@@ -167,7 +170,7 @@ impl CatalogIndex {
     pub async fn build(db: &Db, version: String) -> Result<Self, sqlx::Error> {
         let rows: Vec<IndexRow> = sqlx::query_as(
             "SELECT c.doc, c.id, c.category_id, c.level, c.price_fen, c.duration_minutes, c.rating, c.rating_count,
-                    c.learner_count, c.certificate, c.institution_id, i.name AS institution_name, c.lang, c.published,
+                    c.completed_count, c.learner_count, c.certificate, c.institution_id, i.name AS institution_name, c.lang, c.published,
                     c.title, c.subtitle, c.tags
              FROM courses c JOIN institutions i ON i.id = c.institution_id",
         )
@@ -186,6 +189,7 @@ impl CatalogIndex {
             minutes: Vec::with_capacity(n),
             rating: Vec::with_capacity(n),
             rating_count: Vec::with_capacity(n),
+            completion: Vec::with_capacity(n),
             learners: Vec::with_capacity(n),
             certificate: Vec::with_capacity(n),
             institution: Vec::with_capacity(n),
@@ -215,6 +219,8 @@ impl CatalogIndex {
             ix.minutes.push(clamp(r.duration_minutes));
             ix.rating.push(AtomicU32::new((r.rating as f32).to_bits()));
             ix.rating_count.push(clamp(r.rating_count));
+            ix.completion
+                .push(completion_rate(r.completed_count, r.learner_count));
             ix.learners.push(clamp(r.learner_count));
             ix.certificate.push(r.certificate);
             let before = inst_names.len();
@@ -369,6 +375,12 @@ impl CatalogIndex {
             .then_with(|| self.ids[a as usize].cmp(&self.ids[b as usize]))
     }
 
+    fn completion_cmp(&self, a: Row, b: Row) -> std::cmp::Ordering {
+        self.completion[b as usize]
+            .total_cmp(&self.completion[a as usize])
+            .then_with(|| self.popular_cmp(a, b))
+    }
+
     fn rating_cmp(&self, a: Row, b: Row) -> std::cmp::Ordering {
         self.rating_of(b)
             .total_cmp(&self.rating_of(a))
@@ -489,7 +501,7 @@ impl CatalogIndex {
                 // Browse: walk the presorted order; otherwise sort the (usually small) match set.
                 let presorted = match sort {
                     Sort::Newest => Some(&self.by_newest),
-                    Sort::Rating => None,
+                    Sort::Rating | Sort::Completion => None,
                     _ => Some(&self.by_popular),
                 };
                 match (presorted, matches) {
@@ -505,6 +517,7 @@ impl CatalogIndex {
                         let cmp = |a: &Row, b: &Row| match sort {
                             Sort::Newest => self.newest_cmp(*a, *b),
                             Sort::Rating => self.rating_cmp(*a, *b),
+                            Sort::Completion => self.completion_cmp(*a, *b),
                             _ => self.popular_cmp(*a, *b),
                         };
                         let want = (offset + limit).min(rows.len());
@@ -659,5 +672,14 @@ impl Counts {
             min_rating: fixed(&["4.5", "4", "3.5"], &self.rating),
             certificate: fixed(&["true"], &[self.certificate]),
         }
+    }
+}
+
+/// Completed ÷ learners, 0–1 (0 for a course nobody has taken).
+pub fn completion_rate(completed: i64, learners: i64) -> f32 {
+    if learners <= 0 {
+        0.0
+    } else {
+        (completed.max(0) as f64 / learners as f64).min(1.0) as f32
     }
 }

@@ -168,6 +168,9 @@ pub async fn seed_demo(pool: &Db, media: &Path) -> Result<DemoOutcome, String> {
     )
     .await
     .map_err(|e| e.to_string())?;
+    super::baseline_completions(&mut tx)
+        .await
+        .map_err(|e| e.to_string())?;
     tx.commit().await.map_err(|e| e.to_string())?;
     Ok(DemoOutcome::Seeded {
         courses: demo.courses.len(),

@@ -7,6 +7,20 @@ mod synthetic;
 pub use demo::{seed_demo, DemoOutcome};
 pub use synthetic::seed_synthetic;
 
+/// Gives courses that have none a starting number of learners who completed them: 12–61 % of
+/// their learners, fixed per course. Real completions add to it (ADR 0010).
+pub(crate) async fn baseline_completions(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE courses SET completed_count = learner_count * (12 + (doc * 7919) % 50) / 100
+         WHERE completed_count = 0",
+    )
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}
+
 /// SplitMix64: a tiny deterministic generator, so a seed always makes the same catalog.
 pub(crate) struct Rng(u64);
 

@@ -283,6 +283,7 @@ pub async fn seed_synthetic(db: &Db, n: u64, seed: u64) -> Result<(), String> {
     )
     .await
     .map_err(err)?;
+    super::baseline_completions(&mut tx).await.map_err(err)?;
     tx.commit().await.map_err(err)?;
     Ok(())
 }
