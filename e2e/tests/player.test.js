@@ -308,3 +308,27 @@ describe('learning player at 1280×800', () => {
     assert.deepEqual(await axeViolations(page), []);
   });
 });
+
+describe('learning player on a slow network (400 kbit/s, 400 ms)', () => {
+  checkPageAfterEach(env);
+
+  test('starts on a rung the network can carry, plays, and keeps the progress', async () => {
+    const { video } = await lessons();
+    const { page, context } = await env.open(PHONE);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false, latency: 400, downloadThroughput: 50_000, uploadThroughput: 25_000, connectionType: 'cellular3g',
+    });
+    await openVideo(page, video);
+    const chosen = (await videoState(page)).rung;
+    const rung = video.video.renditions.find((r) => r.id === chosen);
+    assert.ok(rung.kind === 'video' && rung.bitrate_kbps <= 200, `${rung.id} fits half of 400 kbit/s`);
+    await play(page, 0, 2);
+    await synced(page);
+    const learner = await learnerOf(page);
+    const seconds = Number(sql(`SELECT seconds FROM lesson_progress WHERE learner_id = '${learner}' AND lesson_id = '${video.id}'`));
+    assert.ok(seconds >= 1, `played seconds recorded: ${seconds}`);
+    await screenshot(page, 'player-slow-network-412x915');
+  });
+});

@@ -117,7 +117,7 @@ struct Tracker {
     stalls: Vec<f64>,
     /// Where to go once a new rung's metadata is in, and whether to play.
     pending_seek: Option<(f64, bool)>,
-    /// Wall clock and buffered-ahead seconds of the last throughput sample.
+    /// Wall clock and end of the buffer (seconds) at the last throughput sample.
     sample: Option<(f64, f64)>,
     /// No step up before this wall clock (after a step down).
     calm_until: f64,
@@ -161,6 +161,7 @@ pub(crate) struct VideoPlayer {
     tracker: RefCell<Tracker>,
     on_media: RefCell<Option<Listener<web_sys::Event>>>,
     on_key: RefCell<Option<Listener<web_sys::KeyboardEvent>>>,
+    on_hide: RefCell<Option<Listener<web_sys::Event>>>,
     stall_timer: Cell<Option<i32>>,
 }
 
@@ -237,6 +238,7 @@ impl VideoPlayer {
             tracker: RefCell::new(Tracker::default()),
             on_media: RefCell::new(None),
             on_key: RefCell::new(None),
+            on_hide: RefCell::new(None),
             stall_timer: Cell::new(None),
         })
     }
@@ -304,6 +306,20 @@ impl VideoPlayer {
             });
         let _ = window().add_event_listener_with_callback("keydown", keys.as_ref().unchecked_ref());
         *self.on_key.borrow_mut() = Some(keys);
+        // Hidden or left: the stretch and the position are queued (and sent) at once.
+        let weak = Rc::downgrade(self);
+        let hide = Closure::<dyn Fn(web_sys::Event)>::new(move |_: web_sys::Event| {
+            if let Some(p) = weak.upgrade() {
+                if document().visibility_state() == web_sys::VisibilityState::Hidden {
+                    p.stop();
+                }
+            }
+        });
+        let _ = document()
+            .add_event_listener_with_callback("visibilitychange", hide.as_ref().unchecked_ref());
+        let _ =
+            window().add_event_listener_with_callback("pagehide", hide.as_ref().unchecked_ref());
+        *self.on_hide.borrow_mut() = Some(hide);
         // A stall that lasts: checked once a second.
         let weak = Rc::downgrade(self);
         let tick = Closure::<dyn Fn()>::new(move || {
@@ -342,6 +358,14 @@ impl VideoPlayer {
             let _ = v.pause();
             let _ = v.remove_attribute("src");
             v.load();
+        }
+        if let Some(hide) = self.on_hide.borrow_mut().take() {
+            let _ = document().remove_event_listener_with_callback(
+                "visibilitychange",
+                hide.as_ref().unchecked_ref(),
+            );
+            let _ = window()
+                .remove_event_listener_with_callback("pagehide", hide.as_ref().unchecked_ref());
         }
         if let Some(keys) = self.on_key.borrow_mut().take() {
             let _ = window()
@@ -714,9 +738,12 @@ impl VideoPlayer {
     }
 
     /// Bandwidth: how fast the buffer grows (media seconds × bitrate per wall second), measured
-    /// while the browser is still filling it; steps up when the next rung fits 1.6 times over.
+    /// while the browser is still filling it; steps down when the rung does not fit, up when the
+    /// next rung fits 1.6 times over.
     fn on_progress(&self, v: &web_sys::HtmlMediaElement) {
         let ahead = buffered_ahead(v);
+        // The end of the buffer moves with the download alone (the playhead does not move it).
+        let end = v.current_time() + ahead;
         let now = js_sys::Date::now();
         let Some(kbps_now) = self.rungs().get(self.rung.get()).map(|r| r.kbps) else {
             return;
@@ -725,13 +752,13 @@ impl VideoPlayer {
             let mut tr = self.tracker.borrow_mut();
             match tr.sample {
                 None => {
-                    tr.sample = Some((now, ahead));
+                    tr.sample = Some((now, end));
                     None
                 }
-                Some((t0, a0)) if now - t0 >= 2000.0 && ahead > a0 => {
-                    tr.sample = Some((now, ahead));
+                Some((t0, e0)) if now - t0 >= 2000.0 && end > e0 => {
+                    tr.sample = Some((now, end));
                     Some((
-                        (ahead - a0) * f64::from(kbps_now) / ((now - t0) / 1000.0),
+                        (end - e0) * f64::from(kbps_now) / ((now - t0) / 1000.0),
                         tr.calm_until,
                     ))
                 }
@@ -741,7 +768,16 @@ impl VideoPlayer {
         let Some((kbps, calm_until)) = measured else {
             return;
         };
-        if self.manual.get() || self.saver.get() || now < calm_until {
+        if self.manual.get() {
+            return;
+        }
+        // The network cannot even carry this rung (measured from the first bytes on): step down
+        // before the first stall.
+        if kbps < 1.1 * f64::from(kbps_now) && self.neighbour(true).is_some() {
+            self.step_down();
+            return;
+        }
+        if self.saver.get() || now < calm_until {
             return;
         }
         if let Some(i) = self.neighbour(false) {
