@@ -307,6 +307,22 @@ describe('learning player at 1280×800', () => {
     await screenshot(page, 'player-1280x800');
     assert.deepEqual(await axeViolations(page), []);
   });
+
+  test('without the Fullscreen API (iOS, iframes) f gives the mimic layout; Escape leaves it', async () => {
+    const { video } = await lessons();
+    const { page } = await env.open(DESKTOP);
+    await page.addInitScript(() => {
+      Object.defineProperty(Document.prototype, 'fullscreenEnabled', { get: () => false });
+    });
+    await openVideo(page, video);
+    await page.locator('body').press('f');
+    await page.locator('.pl-stage--mimic').waitFor();
+    const box = await page.locator('.pl-stage').boundingBox();
+    assert.equal(Math.round(box.width), 1280, 'the stage covers the screen');
+    await page.getByRole('button', { name: '退出全屏' }).waitFor();
+    await page.locator('body').press('Escape');
+    await page.locator('.pl-stage--mimic').waitFor({ state: 'detached' });
+  });
 });
 
 describe('learning player on a slow network (400 kbit/s, 400 ms)', () => {
