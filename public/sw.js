@@ -39,6 +39,11 @@ self.addEventListener('install', (event) => {
         await Promise.all(
           [...files].map((f) => cache.add(f).catch(() => undefined)),
         );
+        // Files of earlier versions are no longer needed.
+        for (const req of await cache.keys()) {
+          const path = new URL(req.url).pathname;
+          if (path !== '/' && !files.has(path)) await cache.delete(req);
+        }
       }
       await self.skipWaiting();
     })(),
@@ -57,12 +62,13 @@ self.addEventListener('activate', (event) => {
   );
 });
 
-// A 206 answer for `range` from a whole cached response.
+// A 206 answer for `range` from a cached response. Blob slices stay on disk: a video is never
+// read whole into memory (phones with little RAM would stop the worker).
 async function ranged(response, range) {
-  const body = await response.arrayBuffer();
-  const size = body.byteLength;
+  const blob = await response.blob();
+  const size = blob.size;
   const m = /^bytes=(\d*)-(\d*)$/.exec(range || '');
-  if (!m) return new Response(body, { status: 200, headers: response.headers });
+  if (!m) return new Response(blob, { status: 200, headers: response.headers });
   let start = m[1] === '' ? size - Number(m[2]) : Number(m[1]);
   let end = m[1] !== '' && m[2] !== '' ? Number(m[2]) : size - 1;
   start = Math.max(0, start);
@@ -74,7 +80,7 @@ async function ranged(response, range) {
   headers.set('Content-Range', `bytes ${start}-${end}/${size}`);
   headers.set('Content-Length', String(end - start + 1));
   headers.set('Accept-Ranges', 'bytes');
-  return new Response(body.slice(start, end + 1), { status: 206, headers });
+  return new Response(blob.slice(start, end + 1), { status: 206, headers });
 }
 
 async function networkFirst(request, cacheName) {
@@ -139,39 +145,48 @@ self.addEventListener('fetch', (event) => {
   );
 });
 
-// Downloads a lesson's files with progress, posting {type, key, loaded, total} to the page.
-async function download(client, key, urls, total) {
+// Downloads a lesson's files into the offline cache, streaming (never whole in memory), and
+// tells every open page of the app how far it got: {type, key, rung, loaded, total}.
+async function download(key, rung, urls, total) {
   const cache = await caches.open(OFFLINE);
   let loaded = 0;
-  const post = (type, extra) => client.postMessage({ type, key, loaded, total, ...extra });
+  let last = 0;
+  const post = async (type, extra) => {
+    for (const client of await self.clients.matchAll({ type: 'window' })) {
+      client.postMessage({ type, key, rung, loaded, total, ...extra });
+    }
+  };
   try {
     for (const u of urls) {
       const res = await fetch(u, { cache: 'no-store' });
       if (!res.ok || !res.body) throw new Error(`${u}: HTTP ${res.status}`);
-      const reader = res.body.getReader();
-      const chunks = [];
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        chunks.push(value);
-        loaded += value.byteLength;
-        post('download-progress');
-      }
+      const counter = new TransformStream({
+        transform(chunk, out) {
+          loaded += chunk.byteLength;
+          // At most a few messages a second.
+          const now = Date.now();
+          if (now - last > 250) { last = now; post('download-progress'); }
+          out.enqueue(chunk);
+        },
+      });
       const headers = new Headers(res.headers);
       headers.delete('content-encoding');
-      await cache.put(u, new Response(new Blob(chunks), { status: 200, headers }));
+      headers.delete('content-length');
+      await cache.put(u, new Response(res.body.pipeThrough(counter), { status: 200, headers }));
     }
-    post('download-done');
+    await post('download-done');
   } catch (err) {
-    for (const u of urls) await cache.delete(u);
-    post('download-failed', { message: String(err) });
+    // Only the rendition and the lesson's data: captions, poster and course data may be shared
+    // with other downloaded lessons.
+    await cache.delete(urls[0]);
+    await post('download-failed', { message: String(err) });
   }
 }
 
 self.addEventListener('message', (event) => {
   const msg = event.data || {};
-  if (msg.type === 'download' && Array.isArray(msg.urls) && event.source) {
+  if (msg.type === 'download' && Array.isArray(msg.urls) && msg.urls.length > 0) {
     const urls = msg.urls.filter((u) => typeof u === 'string' && u.startsWith('/'));
-    event.waitUntil(download(event.source, String(msg.key), urls, Number(msg.total) || 0));
+    event.waitUntil(download(String(msg.key), String(msg.rung), urls, Number(msg.total) || 0));
   }
 });

@@ -77,7 +77,7 @@ function forgiveOffline() {
 
 /** Waits until the outbox is empty and the page says so. */
 async function synced(page) {
-  await page.getByRole('status').getByText('学习记录已同步').waitFor({ timeout: 20_000 });
+  await page.locator('.pl-sync').getByText('学习记录已同步').waitFor({ timeout: 20_000 });
 }
 
 describe('learning player at 412×915', () => {
@@ -238,13 +238,15 @@ describe('learning player at 412×915', () => {
     const eventsBefore = Number(sql(`SELECT COUNT(*) FROM progress_events WHERE learner_id = '${learner}'`));
 
     await context.setOffline(true);
-    await page.getByText('网络已断开').waitFor();
+    await page.locator('.pl-sync').getByText(/网络已断开/).waitFor();
+    // Going offline is announced to screen readers once.
+    await page.getByRole('status').getByText(/网络已断开/).waitFor();
     await play(page, null, 2);
     // The notes panel's code was never fetched: the service worker has it.
     await page.getByRole('button', { name: '笔记', exact: true }).click();
     await page.getByRole('textbox', { name: '笔记' }).fill('离线时写的笔记');
     await page.getByRole('button', { name: '记笔记' }).click();
-    await page.getByText(/条学习记录等待同步/).waitFor();
+    await page.locator('.pl-sync').getByText(/条学习记录等待同步/).waitFor();
     const queued = await page.evaluate(() => {
       const key = Object.keys(localStorage).find((k) => k.startsWith('jieti.outbox:'));
       return JSON.parse(localStorage.getItem(key)).ops;

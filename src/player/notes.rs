@@ -197,8 +197,19 @@ impl Notes {
     }
 
     fn toggle(self: &Rc<Self>) {
-        self.open.set(!self.open.get());
-        self.relabel();
+        let open = !self.open.get();
+        self.open.set(open);
+        // The button stays (and keeps focus); only its state and the panel change.
+        if let Some(b) = self.head.query_selector("button").ok().flatten() {
+            let _ = b.set_attribute("aria-expanded", if open { "true" } else { "false" });
+        }
+        if open {
+            self.render_form();
+            self.render_list();
+        } else {
+            self.form.set_text_content(None);
+            self.list.set_text_content(None);
+        }
         if self.open.get() && !self.loaded.get() {
             self.loaded.set(true);
             // Offline, the list is what the queue holds; it fills in when the server answers.
@@ -235,9 +246,20 @@ impl Notes {
             },
         };
         sync::put_note(note.to_js());
+        // Kept in the snapshot too: once sent, the op leaves the queue but the note must stay.
+        {
+            let mut server = self.server.borrow_mut();
+            match server.iter_mut().find(|m| m.id == note.id) {
+                Some(m) => *m = note,
+                None => server.push(note),
+            }
+        }
         area.set_value("");
         self.render_form();
         self.render_list();
+        if let Some(area) = self.textarea() {
+            let _ = area.focus();
+        }
     }
 
     /// A control of the panel was used.
@@ -275,7 +297,12 @@ impl Notes {
             ("click", "delete-note") => {
                 if let Some(id) = note_id() {
                     sync::delete_note(&id);
+                    self.server.borrow_mut().retain(|m| m.id != id);
                     self.render_list();
+                    // The deleted note's buttons are gone: focus goes back to the panel's heading.
+                    if let Some(b) = self.head.query_selector("button").ok().flatten() {
+                        let _ = b.unchecked_into::<web_sys::HtmlElement>().focus();
+                    }
                 }
             }
             _ => {}

@@ -53,6 +53,8 @@ pub(crate) struct Download {
     rung: RefCell<Option<Rung>>,
     state: Cell<State>,
     used: Cell<Option<f64>>,
+    /// Wall clock of the last progress message (a download silent for 30 s has failed).
+    last_progress: Cell<f64>,
     on_message: RefCell<Option<super::Listener<web_sys::MessageEvent>>>,
 }
 
@@ -76,6 +78,7 @@ impl Download {
             rung: RefCell::new(None),
             state: Cell::new(state),
             used: Cell::new(None),
+            last_progress: Cell::new(0.0),
             on_message: RefCell::new(None),
         })
     }
@@ -143,10 +146,15 @@ impl Download {
         let loaded = field(data, "loaded").as_f64().unwrap_or(0.0);
         let total = field(data, "total").as_f64().unwrap_or(0.0);
         match field(data, "type").as_string().as_deref() {
-            Some("download-progress") => self.state.set(State::Loading(loaded, total)),
+            Some("download-progress") => {
+                self.last_progress.set(js_sys::Date::now());
+                self.state.set(State::Loading(loaded, total));
+            }
             Some("download-done") => {
-                if let Some(r) = self.rung.borrow().as_ref() {
-                    storage::set(&format!("{DOWNLOAD_KEY}{}", self.lesson.id), &r.id);
+                // The rendition that was downloaded, as the worker says (auto quality may have
+                // moved on meanwhile).
+                if let Some(rung) = field(data, "rung").as_string() {
+                    storage::set(&format!("{DOWNLOAD_KEY}{}", self.lesson.id), &rung);
                 }
                 self.state.set(State::Done);
                 self.refresh_used();
@@ -182,11 +190,14 @@ impl Download {
         let msg = object(&[
             ("type", "download".into()),
             ("key", JsValue::from_str(&self.lesson.id)),
+            ("rung", JsValue::from_str(&r.id)),
             ("urls", list.into()),
             ("total", JsValue::from_f64(total)),
         ]);
         self.state.set(State::Loading(0.0, total));
+        self.last_progress.set(js_sys::Date::now());
         self.render();
+        self.watch();
         let d = self.clone();
         leptos::task::spawn_local(async move {
             // Waits for an active worker (the first visit installs it).
@@ -205,12 +216,51 @@ impl Download {
         });
     }
 
+    /// Fails a download that stopped reporting (the worker was stopped, say), so that the
+    /// learner can try again.
+    fn watch(self: &Rc<Self>) {
+        let weak = Rc::downgrade(self);
+        set_timeout(
+            move || {
+                let Some(d) = weak.upgrade() else { return };
+                if let State::Loading(..) = d.state.get() {
+                    if js_sys::Date::now() - d.last_progress.get() >= 30_000.0 {
+                        d.state.set(State::Failed);
+                        d.render();
+                    } else {
+                        d.watch();
+                    }
+                }
+            },
+            std::time::Duration::from_secs(10),
+        );
+    }
+
     /// Removes the downloaded files.
     pub fn remove(self: &Rc<Self>) {
-        let Some(r) = self.rung.borrow().clone() else {
+        // The downloaded rendition, not necessarily the one playing now.
+        let stored = downloaded_rendition(&self.lesson.id);
+        let r = self.lesson.media.as_ref().and_then(|m| {
+            m.rungs
+                .iter()
+                .find(|r| Some(&r.id) == stored.as_ref())
+                .cloned()
+        });
+        let Some(r) = r.or_else(|| self.rung.borrow().clone()) else {
             return;
         };
-        let urls = self.files(&r);
+        // The rendition and the lesson's data; captions, poster and course data may be shared
+        // with other downloaded lessons, and are small.
+        let urls: Vec<String> = self
+            .files(&r)
+            .into_iter()
+            .take(1)
+            .chain([format!(
+                "{}/lessons/{}",
+                crate::api::api_base(),
+                jieti_api::encode_component(&self.lesson.id)
+            )])
+            .collect();
         storage::remove(&format!("{DOWNLOAD_KEY}{}", self.lesson.id));
         let d = self.clone();
         leptos::task::spawn_local(async move {

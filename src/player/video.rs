@@ -28,8 +28,10 @@ const STRETCH_S: f64 = 10.0;
 /// The resume point is saved this often while playing (ms).
 const POSITION_EVERY_MS: f64 = 5000.0;
 /// Media events the player listens to, all through one listener.
-const MEDIA_EVENTS: [&str; 8] = [
+const MEDIA_EVENTS: [&str; 10] = [
     "loadedmetadata",
+    "suspend",
+    "stalled",
     "timeupdate",
     "pause",
     "seeking",
@@ -478,8 +480,12 @@ impl VideoPlayer {
 
     fn save_position(&self) {
         if let Some(v) = self.el() {
-            self.tracker.borrow_mut().last_position_ms = js_sys::Date::now();
-            record(&self.lesson.id, Action::Position(v.current_time()));
+            let mut tr = self.tracker.borrow_mut();
+            tr.last_position_ms = js_sys::Date::now();
+            // While a rung loads the element says 0: the position is where it is going.
+            let at = tr.pending_seek.map_or_else(|| v.current_time(), |p| p.0);
+            drop(tr);
+            record(&self.lesson.id, Action::Position(at));
         }
     }
 
@@ -636,7 +642,14 @@ impl VideoPlayer {
             }
             "timeupdate" => self.on_time(&v),
             "pause" => self.stop(),
-            "seeking" | "ratechange" => self.close_stretch(),
+            "seeking" | "ratechange" => {
+                self.close_stretch();
+                // A seek starts a new download: the throughput is measured afresh.
+                self.tracker.borrow_mut().sample = None;
+            }
+            // The browser paused downloading (buffer full) or is starved: the next measurement
+            // must not span the pause.
+            "suspend" | "stalled" => self.tracker.borrow_mut().sample = None,
             "ended" => {
                 self.stop();
                 if let Some(p) = self.player.upgrade() {
@@ -755,6 +768,11 @@ impl VideoPlayer {
                     tr.sample = Some((now, end));
                     None
                 }
+                // A gap means downloading paused in between: start again.
+                Some((t0, _)) if now - t0 > 4000.0 => {
+                    tr.sample = Some((now, end));
+                    None
+                }
                 Some((t0, e0)) if now - t0 >= 2000.0 && end > e0 => {
                     tr.sample = Some((now, end));
                     Some((
@@ -773,7 +791,7 @@ impl VideoPlayer {
         }
         // The network cannot even carry this rung (measured from the first bytes on): step down
         // before the first stall.
-        if kbps < 1.1 * f64::from(kbps_now) && self.neighbour(true).is_some() {
+        if kbps < 1.1 * f64::from(kbps_now) && ahead < 10.0 && self.neighbour(true).is_some() {
             self.step_down();
             return;
         }
@@ -802,8 +820,15 @@ impl VideoPlayer {
         if typing {
             return;
         }
-        // The native controls handle space and arrows themselves when the video has focus.
-        let on_video = target.is_some_and(|t| t.tag_name() == "VIDEO");
+        // The native controls handle space and arrows themselves when the video has focus, and
+        // a focused button, link or option keeps its own keys.
+        let on_video = target.is_some_and(|t| {
+            t.tag_name() == "VIDEO"
+                || t.closest("button, a, summary, [role=button]")
+                    .ok()
+                    .flatten()
+                    .is_some()
+        });
         let Some(v) = self.el() else { return };
         let key = ev.key();
         match key.as_str() {

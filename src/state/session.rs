@@ -33,13 +33,10 @@ impl SessionState {
 
     /// Keeps a new session (after sign-up or sign-in).
     pub fn start(&self, session: Session) {
-        // The same learner with a new token (a guest who signed up): their queued progress follows.
+        // A guest who signs up stays the same learner, and one who signs in is adopted by the
+        // account (the server moves their progress): either way their queued progress follows.
         if let Some(old) = token() {
-            if self.0.with_untracked(|m| m.as_ref().map(|m| m.id.clone()))
-                == Some(session.learner.id.clone())
-            {
-                super::sync::move_outbox(&old, &session.token);
-            }
+            super::sync::move_outbox(&old, &session.token);
         }
         storage::set(TOKEN_KEY, &session.token);
         self.0.set(Some(session.learner));

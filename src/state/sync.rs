@@ -133,13 +133,14 @@ pub fn move_outbox(old: &str, new: &str) {
     }
 }
 
-/// The sync state the views show.
-#[derive(Clone, Copy)]
+/// The sync state the views show. Reference-counted signals: the outbox outlives every page,
+/// and an arena signal would be disposed with the page that first used it.
+#[derive(Clone)]
 pub struct SyncState {
     /// Ops waiting to be sent.
-    pub pending: RwSignal<usize>,
+    pub pending: ArcRwSignal<usize>,
     /// Whether the network seems to work (the browser says so and the last request got through).
-    pub online: RwSignal<bool>,
+    pub online: ArcRwSignal<bool>,
 }
 
 thread_local! {
@@ -147,6 +148,7 @@ thread_local! {
     static BUSY: Cell<bool> = const { Cell::new(false) };
     static SCHEDULED: Cell<bool> = const { Cell::new(false) };
     static ATTEMPT: Cell<u32> = const { Cell::new(0) };
+    static AGAIN: Cell<bool> = const { Cell::new(false) };
 }
 
 fn navigator_online() -> bool {
@@ -156,21 +158,23 @@ fn navigator_online() -> bool {
 /// The sync state, started on first use: listens for the network coming back and the page
 /// being hidden or left, and sends whatever was queued before (even from an earlier visit).
 pub fn use_sync() -> SyncState {
-    if let Some(s) = STATE.with(|s| *s.borrow()) {
+    if let Some(s) = STATE.with(|s| s.borrow().clone()) {
         return s;
     }
     let state = SyncState {
-        pending: RwSignal::new(queued().len()),
-        online: RwSignal::new(navigator_online()),
+        pending: ArcRwSignal::new(queued().len()),
+        online: ArcRwSignal::new(navigator_online()),
     };
-    STATE.with(|s| *s.borrow_mut() = Some(state));
+    STATE.with(|s| *s.borrow_mut() = Some(state.clone()));
     if let Some(w) = web_sys::window() {
+        let online = state.online.clone();
         let on = Closure::<dyn Fn()>::new(move || {
-            state.online.set(true);
+            online.set(true);
             ATTEMPT.with(|a| a.set(0));
             flush();
         });
-        let off = Closure::<dyn Fn()>::new(move || state.online.set(false));
+        let offline = state.online.clone();
+        let off = Closure::<dyn Fn()>::new(move || offline.set(false));
         // Leaving or hiding the page: send now, with keepalive, instead of waiting.
         let leave = Closure::<dyn Fn()>::new(flush);
         let _ = w.add_event_listener_with_callback("online", on.as_ref().unchecked_ref());
@@ -297,6 +301,7 @@ fn schedule(after: Duration) {
 /// Sends everything queued now (one run at a time).
 pub fn flush() {
     if BUSY.with(|b| b.replace(true)) {
+        AGAIN.with(|a| a.set(true));
         return;
     }
     leptos::task::spawn_local(async {
@@ -304,6 +309,10 @@ pub fn flush() {
         BUSY.with(|b| b.set(false));
         let state = use_sync();
         state.pending.set(queued().len());
+        if AGAIN.with(|a| a.replace(false)) && outcome.is_ok() {
+            // Ops queued while this run was sending (a pagehide, say): send them too.
+            return flush();
+        }
         match outcome {
             Ok(()) => ATTEMPT.with(|a| a.set(0)),
             Err(network) => {
@@ -324,8 +333,13 @@ pub fn flush() {
     });
 }
 
+/// Most bytes of events in one request: browsers refuse `keepalive` bodies over 64 KiB.
+const MAX_BATCH_BYTES: usize = 48_000;
+
 /// Sends the queue until it is empty; Err(is_network) when a retry is needed later.
 async fn send_all() -> Result<(), bool> {
+    // After the server refused a batch, events go one by one, so only the bad one is dropped.
+    let mut single = false;
     loop {
         let ops = queued();
         if ops.is_empty() {
@@ -335,13 +349,19 @@ async fn send_all() -> Result<(), bool> {
             return Err(true);
         }
         // Events first, in batches; note edits one by one, in order.
+        let mut bytes = 0;
         let events: Vec<JsValue> = ops
             .iter()
             .map(|o| field(o, "event"))
             .filter(JsValue::is_object)
-            .take(MAX_EVENTS_PER_BATCH)
+            .take(if single { 1 } else { MAX_EVENTS_PER_BATCH })
+            .take_while(|e| {
+                bytes += stringify(e).len() + 1;
+                bytes <= MAX_BATCH_BYTES
+            })
             .collect();
-        let (sent, result): (Vec<String>, Result<(), ApiError>) = if !events.is_empty() {
+        let batch = events.len();
+        let (sent, result): (Vec<String>, Result<(), ApiError>) = if batch > 0 {
             let keys = events
                 .iter()
                 .map(|e| format!("e{}", field(e, "id").as_string().unwrap_or_default()))
@@ -363,14 +383,25 @@ async fn send_all() -> Result<(), bool> {
         };
         match result {
             Ok(()) => use_sync().online.set(true),
-            Err(e) if e.is_transient() => return Err(matches!(e, ApiError::Network(_))),
             // Not signed in any more: keep everything for when this learner is back.
             Err(ApiError::Status { status: 401, .. }) => return Err(false),
-            Err(e) => {
-                // The server can never accept these (a bug or a deleted lesson): drop them so the
-                // rest of the queue is not stuck behind them.
-                web_sys::console::warn_1(&format!("progress outbox: dropped: {e}").into());
+            // Refused by the API itself (its error body), for good: a batch is retried one event
+            // at a time; a single op is dropped so the rest of the queue is not stuck behind it.
+            Err(ApiError::Status {
+                status,
+                code: Some(_),
+                ref message,
+                ..
+            }) if (400..500).contains(&status) && status != 408 && status != 429 => {
+                if batch > 1 {
+                    single = true;
+                    continue;
+                }
+                web_sys::console::warn_1(&format!("progress outbox: dropped: {message}").into());
             }
+            // Anything else — no network, a server error, or an answer that is not the API's
+            // (a captive portal's login page, a proxy's error) — is retried later.
+            Err(e) => return Err(matches!(e, ApiError::Network(_))),
         }
         let n = update(|ops| ops.retain(|o| !sent.contains(&op_key(o))));
         use_sync().pending.set(n);

@@ -517,3 +517,29 @@ async fn signing_in_brings_a_guests_progress_and_notes_into_the_account() {
         json!({"accepted": 0, "duplicates": 1})
     );
 }
+
+#[tokio::test]
+async fn a_clock_running_ahead_does_not_freeze_the_resume_point() {
+    let app = test_app().await;
+    let t = guest(&app).await;
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let position = |id: &str, at: i64, p: f64| json!({"id": id, "lesson_id": VIDEO, "at_ms": at, "action": {"position": {"position_s": p}}});
+    // A phone set to 2030 reports first; the same learner then studies on a correct device.
+    send(
+        &app,
+        &t,
+        vec![position("clock-ahead-01", 1_900_000_000_000, 10.0)],
+    )
+    .await;
+    send(
+        &app,
+        &t,
+        vec![position("clock-right-01", now_ms + 120_000, 30.0)],
+    )
+    .await;
+    let p = progress(&app, &t).await;
+    assert_eq!(lesson(&p, VIDEO)["position"], 30.0);
+}

@@ -249,7 +249,19 @@ async fn record_in(
         duplicates: 0,
     };
     let now = auth::now();
+    // A device whose clock runs ahead must not make every later event look "late".
+    let latest_ms = (now + 60) * 1000;
     for e in events {
+        let clamped;
+        let e = if e.at_ms > latest_ms {
+            clamped = ProgressEvent {
+                at_ms: latest_ms,
+                ..e.clone()
+            };
+            &clamped
+        } else {
+            e
+        };
         if !facts.contains_key(&e.lesson_id) {
             let f = lesson_facts(tx, &e.lesson_id).await?;
             facts.insert(e.lesson_id.clone(), f);
@@ -489,6 +501,8 @@ pub async fn notes(db: &Db, learner_id: &str, lesson_id: &str) -> Result<Vec<Not
 
 /// Creates or updates a note unless the stored one is newer; returns what is stored.
 pub async fn put_note(db: &Db, learner_id: &str, note: &Note) -> Result<Note, sqlx::Error> {
+    // A clock running ahead would make this edit win over every later one.
+    let updated_at_ms = note.updated_at_ms.min((auth::now() + 60) * 1000);
     let kind = match note.kind {
         NoteKind::Note => "note",
         NoteKind::Bookmark => "bookmark",
@@ -507,7 +521,7 @@ pub async fn put_note(db: &Db, learner_id: &str, note: &Note) -> Result<Note, sq
     .bind(kind)
     .bind(f64::from(note.position))
     .bind(&note.body)
-    .bind(note.updated_at_ms)
+    .bind(updated_at_ms)
     .execute(db)
     .await?;
     let row: NoteRow = sqlx::query_as(
