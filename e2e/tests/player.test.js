@@ -116,6 +116,12 @@ describe('learning player at 412×915', () => {
     await page.getByLabel('字幕').selectOption({ label: 'English' });
     assert.ok((await videoState(page)).tracks.includes('en:showing'));
     await page.getByLabel('字幕').selectOption({ label: '简体中文' });
+    // Single-key shortcuts can be turned off (WCAG 2.1.4), and are then ignored.
+    await page.getByLabel('键盘快捷键').uncheck();
+    const rateBefore = (await videoState(page)).rate;
+    await page.locator('body').press('>');
+    assert.equal((await videoState(page)).rate, rateBefore);
+    await page.getByLabel('键盘快捷键').check();
 
     // The transcript lists the cues; clicking the third seeks there and highlights it.
     await play(page, null, 0.5);

@@ -33,6 +33,8 @@ pub struct PlayerText {
     pub exit_fullscreen: &'static str,
     /// Setting: spend as little data as possible.
     pub data_saver: &'static str,
+    /// Setting: single-key shortcuts (space, c, f, < and >).
+    pub shortcuts: &'static str,
     /// Tab and heading: the transcript.
     pub transcript: &'static str,
     /// Placeholder: search within the transcript.
@@ -96,6 +98,7 @@ const ZH_HANS: PlayerText = PlayerText {
     fullscreen: "全屏",
     exit_fullscreen: "退出全屏",
     data_saver: "省流量模式",
+    shortcuts: "键盘快捷键",
     transcript: "文字稿",
     search_transcript: "在文字稿中搜索",
     notes: "笔记",
@@ -136,6 +139,7 @@ const ZH_HANT: PlayerText = PlayerText {
     fullscreen: "全螢幕",
     exit_fullscreen: "退出全螢幕",
     data_saver: "省流量模式",
+    shortcuts: "鍵盤快捷鍵",
     transcript: "文字稿",
     search_transcript: "在文字稿中搜尋",
     notes: "筆記",
@@ -176,6 +180,7 @@ const EN: PlayerText = PlayerText {
     fullscreen: "Fullscreen",
     exit_fullscreen: "Exit fullscreen",
     data_saver: "Data saver",
+    shortcuts: "Keyboard shortcuts",
     transcript: "Transcript",
     search_transcript: "Search the transcript",
     notes: "Notes",

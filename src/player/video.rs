@@ -19,6 +19,9 @@ use crate::state::{storage, I18n};
 
 /// Storage key: the persistent data-saver setting.
 pub const DATA_SAVER_KEY: &str = "jieti.dataSaver";
+/// Storage key: single-key shortcuts turned off ("0"); on by default (WCAG 2.1.4: they can be
+/// turned off).
+const SHORTCUTS_KEY: &str = "jieti.shortcuts";
 /// Storage key: the learner's playback speed.
 const SPEED_KEY: &str = "jieti.speed";
 /// Speeds offered, in hundredths (integers: no float formatting in the wasm), slowest first.
@@ -49,6 +52,11 @@ fn speed_label(hundredths: u32) -> String {
         f if f % 10 == 0 => format!("{whole}.{}×", f / 10),
         f => format!("{whole}.{f:02}×"),
     }
+}
+
+/// Whether single-key shortcuts are on (the learner can turn them off).
+fn shortcuts_on() -> bool {
+    storage::get(SHORTCUTS_KEY).as_deref() != Some("0")
 }
 
 /// Whether the learner asked to save data, here or in the browser (`Save-Data`).
@@ -807,7 +815,7 @@ impl VideoPlayer {
 
     /// Keyboard shortcuts, anywhere on the page but in text fields.
     fn on_key(&self, ev: &web_sys::KeyboardEvent) {
-        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || !shortcuts_on() {
             return;
         }
         let target = ev
@@ -909,6 +917,10 @@ impl VideoPlayer {
                 }
                 self.sync_tracks();
             }
+            ("change", "shortcuts") => {
+                let on = event_target_checked(ev);
+                storage::set(SHORTCUTS_KEY, if on { "1" } else { "0" });
+            }
             ("change", "saver") => {
                 let on = event_target_checked(ev);
                 storage::set(DATA_SAVER_KEY, if on { "1" } else { "0" });
@@ -993,6 +1005,18 @@ impl VideoPlayer {
                 select("pl-quality", t.quality, qualities),
                 select("pl-captions", t.captions, caps),
                 el("label", "pl-check", vec![saver_box, text(t.data_saver)]),
+                el(
+                    "label",
+                    "pl-check",
+                    vec![
+                        el("input", "", vec![])
+                            .attr("type", "checkbox")
+                            .attr("id", "pl-shortcuts")
+                            .attr("data-act", "shortcuts")
+                            .attr_if("checked", shortcuts_on().then_some("")),
+                        text(t.shortcuts),
+                    ],
+                ),
                 el("button", "button button--quiet", vec![text(t.fullscreen)])
                     .attr("type", "button")
                     .attr("data-act", "fullscreen"),
