@@ -316,6 +316,21 @@ describe('learning player at 1280×800', () => {
     assert.deepEqual(await axeViolations(page), []);
   });
 
+  test('leaving the player and coming back in the same visit works (no stale state)', async () => {
+    const { video } = await lessons();
+    const { page } = await env.open(DESKTOP);
+    await openVideo(page, video);
+    await page.getByRole('link', { name: '返回课程' }).click();
+    await page.waitForURL(`**/courses/${COURSE}`);
+    // Back in through the syllabus: the player, its sync line and its outline work again.
+    await page.locator(`a[href="/learn/${COURSE}/${video.id}"]`).first().click();
+    await page.getByRole('heading', { level: 1, name: video.title }).waitFor();
+    await page.waitForFunction(() => document.querySelector('video')?.readyState >= 1);
+    await page.locator('.pl-sync').getByText('学习记录已同步').waitFor();
+    await play(page, 0, 1);
+    await synced(page);
+  });
+
   test('without the Fullscreen API (iOS, iframes) f gives the mimic layout; Escape leaves it', async () => {
     const { video } = await lessons();
     const { page } = await env.open(DESKTOP);
