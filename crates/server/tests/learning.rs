@@ -452,7 +452,19 @@ async fn notes_are_private_keyed_by_client_ids_and_newest_edit_wins() {
     )
     .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
-    assert_eq!(list(a).await, json!([]));
+    assert_eq!(list(a.clone()).await, json!([]));
+    // An edit made before the deletion, arriving after it (another device's queue), stays deleted.
+    let (s, _, _) = put(a.clone(), note("edited offline last week", 300)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(list(a.clone()).await, json!([]));
+    // An edit made after it (by the clock) brings the note back, as the newest edit wins.
+    let later = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+        + 5_000;
+    put(a.clone(), note("written again", later)).await;
+    assert_eq!(list(a).await[0]["body"], "written again");
 }
 
 #[tokio::test]

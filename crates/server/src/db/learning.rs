@@ -228,8 +228,8 @@ pub async fn adopt(
         .collect();
     record_in(tx, account_id, &events).await?;
     sqlx::query(
-        "INSERT OR IGNORE INTO notes (learner_id, id, lesson_id, kind, position, body, updated_at_ms)
-         SELECT ?, id, lesson_id, kind, position, body, updated_at_ms FROM notes WHERE learner_id = ?",
+        "INSERT OR IGNORE INTO notes (learner_id, id, lesson_id, kind, position, body, updated_at_ms, deleted_at_ms)
+         SELECT ?, id, lesson_id, kind, position, body, updated_at_ms, deleted_at_ms FROM notes WHERE learner_id = ?",
     )
     .bind(account_id)
     .bind(guest_id)
@@ -490,7 +490,8 @@ fn note_of((id, lesson_id, kind, position, body, updated_at_ms): NoteRow) -> Not
 pub async fn notes(db: &Db, learner_id: &str, lesson_id: &str) -> Result<Vec<Note>, sqlx::Error> {
     let rows: Vec<NoteRow> = sqlx::query_as(
         "SELECT id, lesson_id, kind, position, body, updated_at_ms FROM notes
-         WHERE learner_id = ? AND lesson_id = ? ORDER BY position, updated_at_ms",
+         WHERE learner_id = ? AND lesson_id = ? AND deleted_at_ms IS NULL
+         ORDER BY position, updated_at_ms",
     )
     .bind(learner_id)
     .bind(lesson_id)
@@ -512,8 +513,9 @@ pub async fn put_note(db: &Db, learner_id: &str, note: &Note) -> Result<Note, sq
          VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (learner_id, id) DO UPDATE SET
            kind = excluded.kind, position = excluded.position, body = excluded.body,
-           updated_at_ms = excluded.updated_at_ms
-         WHERE excluded.updated_at_ms >= notes.updated_at_ms",
+           updated_at_ms = excluded.updated_at_ms, deleted_at_ms = NULL
+         WHERE excluded.updated_at_ms >= notes.updated_at_ms
+           AND (notes.deleted_at_ms IS NULL OR excluded.updated_at_ms > notes.deleted_at_ms)",
     )
     .bind(learner_id)
     .bind(&note.id)
@@ -534,12 +536,17 @@ pub async fn put_note(db: &Db, learner_id: &str, note: &Note) -> Result<Note, sq
     Ok(note_of(row))
 }
 
-/// Deletes a note (idempotent).
+/// Deletes a note (idempotent): its text goes, a tombstone with the time stays, so that an
+/// edit made before the deletion and arriving after it does not bring the note back.
 pub async fn delete_note(db: &Db, learner_id: &str, id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM notes WHERE learner_id = ? AND id = ?")
-        .bind(learner_id)
-        .bind(id)
-        .execute(db)
-        .await
-        .map(|_| ())
+    sqlx::query(
+        "UPDATE notes SET body = '', deleted_at_ms = ?
+         WHERE learner_id = ? AND id = ? AND deleted_at_ms IS NULL",
+    )
+    .bind(auth::now() * 1000)
+    .bind(learner_id)
+    .bind(id)
+    .execute(db)
+    .await
+    .map(|_| ())
 }
