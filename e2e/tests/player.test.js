@@ -208,7 +208,10 @@ describe('learning player at 412×915', () => {
     await item.getByRole('button', { name: '删除' }).click();
     await page.getByText('print() 要加括号', { exact: true }).waitFor({ state: 'detached' });
     await synced(page);
-    assert.equal(sql(`SELECT COUNT(*) FROM notes WHERE kind = 'note' AND learner_id = '${await learnerOf(page)}'`), '0');
+    // Deleted: only a tombstone is left (no text), so that late edits cannot bring it back.
+    assert.equal(sql(`SELECT COUNT(*) FROM notes WHERE kind = 'note' AND deleted_at_ms IS NULL
+      AND learner_id = '${await learnerOf(page)}'`), '0');
+    assert.equal(sql(`SELECT body FROM notes WHERE kind = 'note' AND learner_id = '${await learnerOf(page)}'`), '');
     assert.deepEqual(await axeViolations(page), []);
   });
 
