@@ -59,6 +59,13 @@ pub struct CourseDetail {
     /// The rendition the sizes are given for (e.g. `240p`), when the course has video media.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_rendition: Option<String>,
+    /// The course's quizzes, in syllabus order.
+    ///
+    /// The wasm app reads this field by hand: a derived decoder for it cost every catalog page
+    /// about 5 KB, so on wasm it is skipped by serde and filled by `api::catalog::get_course`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(target_arch = "wasm32", serde(skip_deserializing))]
+    pub quizzes: Vec<crate::QuizSummary>,
 }
 
 /// `GET /api/v1/courses/{id}/reviews`: one page of reviews, newest first.

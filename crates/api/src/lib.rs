@@ -8,12 +8,14 @@ mod catalog;
 mod course;
 mod error;
 mod learn;
+mod quiz;
 
 pub use account::*;
 pub use catalog::*;
 pub use course::*;
 pub use error::*;
 pub use learn::*;
+pub use quiz::*;
 
 use serde::{Deserialize, Serialize};
 
