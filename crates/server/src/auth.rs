@@ -43,6 +43,21 @@ pub fn new_learner_id() -> String {
     format!("l_{}", hex(&bytes))
 }
 
+/// A new unguessable id with a prefix (`a_` for attempts), so ids cannot be enumerated.
+pub fn new_id(prefix: &str) -> String {
+    let mut bytes = [0u8; 12];
+    OsRng.fill_bytes(&mut bytes);
+    format!("{prefix}_{}", hex(&bytes))
+}
+
+/// Now, in Unix milliseconds.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

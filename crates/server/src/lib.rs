@@ -8,6 +8,7 @@ pub mod error;
 pub mod http;
 pub mod progress;
 pub mod quality;
+pub mod quiz;
 pub mod search;
 pub mod seed;
 pub mod web;

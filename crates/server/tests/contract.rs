@@ -4,9 +4,12 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::test_app;
+use common::{call, guest, test_app, TestApp};
+use jieti_api::{Answer, Blank, Choice, StemPart};
+use jieti_server::db::quiz::upsert_quiz;
 use jieti_server::http::{mounted_routes, OPENAPI_JSON};
-use serde_json::Value;
+use jieti_server::quiz::QuizDef;
+use serde_json::{json, Value};
 
 fn document() -> Value {
     serde_json::from_str(OPENAPI_JSON).expect("openapi.json is JSON")
@@ -130,20 +133,54 @@ fn check(doc: &Value, schema: &Value, value: &Value, at: &str, errors: &mut Vec<
             }
         }
     }
-    if let (Some(props), Some(obj)) = (
-        schema.get("properties").and_then(Value::as_object),
-        value.as_object(),
+    if let (Some(max), Some(s)) = (
+        schema.get("maxLength").and_then(Value::as_u64),
+        value.as_str(),
     ) {
+        if s.chars().count() as u64 > max {
+            errors.push(format!("{at}: longer than maxLength {max}"));
+        }
+    }
+    if let Some(obj) = value.as_object() {
+        let props = schema.get("properties").and_then(Value::as_object);
+        // A map (`additionalProperties` is a schema) checks every value not named in `properties`;
+        // otherwise a property the document does not name is an error.
+        let extra = schema.get("additionalProperties").filter(|a| a.is_object());
         for (key, v) in obj {
-            match props.get(key) {
-                Some(s) => check(doc, s, v, &format!("{at}.{key}"), errors),
-                None => errors.push(format!("{at}: property {key} is not in the document")),
+            match (props.and_then(|p| p.get(key)), extra) {
+                (Some(s), _) | (None, Some(s)) => check(doc, s, v, &format!("{at}.{key}"), errors),
+                (None, None) if props.is_some() || schema["additionalProperties"] == false => {
+                    errors.push(format!("{at}: property {key} is not in the document"))
+                }
+                (None, None) => {}
+            }
+        }
+        if let Some(max) = schema.get("maxProperties").and_then(Value::as_u64) {
+            if obj.len() as u64 > max {
+                errors.push(format!("{at}: more than maxProperties {max}"));
             }
         }
     }
-    if let (Some(items), Some(arr)) = (schema.get("items"), value.as_array()) {
-        for (i, v) in arr.iter().enumerate() {
-            check(doc, items, v, &format!("{at}[{i}]"), errors);
+    if let Some(arr) = value.as_array() {
+        if let Some(items) = schema.get("items") {
+            for (i, v) in arr.iter().enumerate() {
+                check(doc, items, v, &format!("{at}[{i}]"), errors);
+            }
+        }
+        let len = arr.len() as u64;
+        if schema
+            .get("minItems")
+            .and_then(Value::as_u64)
+            .is_some_and(|min| len < min)
+        {
+            errors.push(format!("{at}: fewer than minItems ({len})"));
+        }
+        if schema
+            .get("maxItems")
+            .and_then(Value::as_u64)
+            .is_some_and(|max| len > max)
+        {
+            errors.push(format!("{at}: more than maxItems ({len})"));
         }
     }
 }
@@ -210,4 +247,638 @@ fn the_checker_catches_violations() {
     assert!(errors.iter().any(|e| e.contains("expert")));
     assert!(errors.iter().any(|e| e.contains("missing required title")));
     assert!(errors.iter().any(|e| e.contains("property extra")));
+}
+
+/// The `(method, documented path)` a request URI is served under: the documented template whose
+/// segments match, literal segments preferred over `{param}` ones.
+fn documented_path(doc: &Value, uri: &str) -> String {
+    let path = uri.strip_prefix("/api/v1").expect("an /api/v1 uri");
+    let path = path.split('?').next().unwrap_or(path);
+    let segments: Vec<&str> = path.split('/').collect();
+    doc["paths"]
+        .as_object()
+        .expect("paths")
+        .keys()
+        .filter(|template| {
+            let parts: Vec<&str> = template.split('/').collect();
+            parts.len() == segments.len()
+                && parts
+                    .iter()
+                    .zip(&segments)
+                    .all(|(t, s)| t == s || t.starts_with('{'))
+        })
+        .min_by_key(|template| template.matches('{').count())
+        .unwrap_or_else(|| panic!("{uri} matches no documented path"))
+        .clone()
+}
+
+/// A learner talking to the test app, checking every exchange against the document.
+struct Client<'a> {
+    app: &'a TestApp,
+    doc: &'a Value,
+    token: Option<String>,
+}
+
+impl Client<'_> {
+    /// Sends `method uri` with `body`, expects `want`, which must be a documented status, and
+    /// checks the reply against its schema. A body sent to succeed must match the request schema.
+    async fn send(&self, method: &str, uri: &str, body: Option<Value>, want: u16) -> Value {
+        let path = documented_path(self.doc, uri);
+        let op = &self.doc["paths"][&path][method.to_lowercase()];
+        assert!(op.is_object(), "{method} {path} is not documented");
+        let mut errors = Vec::new();
+        if let Some(b) = body.as_ref().filter(|_| want < 300) {
+            let schema = &op["requestBody"]["content"]["application/json"]["schema"];
+            assert!(
+                schema.is_object(),
+                "{method} {path} documents no request body"
+            );
+            check(self.doc, schema, b, "request", &mut errors);
+            assert!(
+                errors.is_empty(),
+                "{method} {uri}: the request breaks the schema:\n{}",
+                errors.join("\n")
+            );
+        }
+        let (status, _, reply) = call(self.app, method, uri, self.token.as_deref(), body).await;
+        assert_eq!(status.as_u16(), want, "{method} {uri}: {reply}");
+        let response = &op["responses"][want.to_string()];
+        assert!(
+            response.is_object(),
+            "{method} {path}: status {want} is not documented"
+        );
+        let response = resolve(self.doc, response);
+        match response["content"]["application/json"].get("schema") {
+            Some(schema) => check(self.doc, schema, &reply, "reply", &mut errors),
+            None => assert_eq!(
+                reply,
+                Value::Null,
+                "{method} {uri}: documented without a body"
+            ),
+        }
+        assert!(
+            errors.is_empty(),
+            "{method} {uri} ({want}) breaks the schema:\n{}\n{reply:#}",
+            errors.join("\n")
+        );
+        reply
+    }
+
+    async fn get(&self, uri: &str, want: u16) -> Value {
+        self.send("GET", uri, None, want).await
+    }
+}
+
+const QUIZ_COURSE: &str = "python-basics";
+
+fn choices(ids: &[&str]) -> Value {
+    ids.iter()
+        .map(|id| json!({"id": id, "text": format!("Choice {id}")}))
+        .collect()
+}
+
+/// A practice quiz with one question of each kind.
+fn practice_quiz() -> QuizDef {
+    serde_json::from_value(json!({
+        "id": "contract-practice",
+        "course_id": QUIZ_COURSE,
+        "title": "Contract practice",
+        "description": "One question of each kind.",
+        "mode": "practice",
+        "review": "after_submit",
+        "questions": [
+            {"id": "contract-single", "kind": "single", "prompt": "Pick a.",
+             "choices": choices(&["a", "b", "c"]), "explanation": "a is a.",
+             "key": {"choice": {"correct": ["a"]}}},
+            {"id": "contract-multiple", "kind": "multiple", "prompt": "Pick a and b.",
+             "choices": choices(&["a", "b", "c"]), "max_choices": 2,
+             "key": {"choice": {"correct": ["a", "b"]}}},
+            {"id": "contract-true-false", "kind": "true_false", "prompt": "Lists are mutable.",
+             "choices": [{"id": "true", "text": "True"}, {"id": "false", "text": "False"}],
+             "key": {"choice": {"correct": ["true"]}}},
+            {"id": "contract-blank", "kind": "fill_blank", "prompt": "Complete the sentence.",
+             "stem": [
+                 {"text": "Functions start with "},
+                 {"blank": {"id": "b1", "expected_len": 3}},
+                 {"text": " and lists are "},
+                 {"blank": {"id": "b2", "choices": choices(&["m", "i"])}},
+                 {"text": "."}
+             ],
+             "key": {"blanks": {"accepted": {"b1": ["def"], "b2": ["m"]}}}},
+            {"id": "contract-numeric", "kind": "numeric", "prompt": "7 / 2?", "unit": "s",
+             "points": 2, "key": {"numeric": {"value": 3.5, "tolerance": 0}}},
+            {"id": "contract-ordering", "kind": "ordering", "prompt": "Put them in order.",
+             "choices": choices(&["a", "b", "c"]),
+             "key": {"order": {"correct": ["a", "b", "c"]}}},
+            {"id": "contract-matching", "kind": "matching", "prompt": "Match the types.",
+             "choices": [{"id": "l1", "text": "1"}, {"id": "l2", "text": "\"1\""}],
+             "targets": [{"id": "r1", "text": "int"}, {"id": "r2", "text": "str"}],
+             "key": {"pairs": {"correct": [["l1", "r1"], ["l2", "r2"]]}}},
+            {"id": "contract-essay", "kind": "essay", "prompt": "Why Python?", "key": "essay"}
+        ]
+    }))
+    .expect("practice quiz")
+}
+
+/// A timed exam, two attempts, whose review never shows the right answers.
+fn exam_quiz() -> QuizDef {
+    serde_json::from_value(json!({
+        "id": "contract-exam",
+        "course_id": QUIZ_COURSE,
+        "title": "Contract exam",
+        "mode": "exam",
+        "time_limit_s": 600,
+        "max_attempts": 2,
+        "review": "never",
+        "questions": [
+            {"id": "contract-exam-single", "kind": "single", "prompt": "Pick b.",
+             "choices": choices(&["a", "b"]), "explanation": "b is b.",
+             "key": {"choice": {"correct": ["b"]}}},
+            {"id": "contract-exam-numeric", "kind": "numeric", "prompt": "2 + 2?",
+             "key": {"numeric": {"value": 4}}}
+        ]
+    }))
+    .expect("exam quiz")
+}
+
+fn ids_of<'a>(items: impl IntoIterator<Item = &'a Value>, key: &str) -> BTreeSet<String> {
+    items
+        .into_iter()
+        .map(|v| v[key].as_str().expect("id").to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn quiz_flow_matches_the_documented_schemas() {
+    let app = test_app().await;
+    let doc = document();
+    for def in [practice_quiz(), exam_quiz()] {
+        upsert_quiz(&app.db, &def, 0).await.expect("upsert quiz");
+    }
+    let me = Client {
+        app: &app,
+        doc: &doc,
+        token: Some(guest(&app).await),
+    };
+    let other = Client {
+        app: &app,
+        doc: &doc,
+        token: Some(guest(&app).await),
+    };
+    let anon = Client {
+        app: &app,
+        doc: &doc,
+        token: None,
+    };
+
+    // The course lists its quizzes.
+    let course = anon
+        .get(&format!("/api/v1/courses/{QUIZ_COURSE}"), 200)
+        .await;
+    let quizzes = course["quizzes"].as_array().expect("quizzes");
+    let practice = quizzes
+        .iter()
+        .find(|q| q["id"] == "contract-practice")
+        .expect("practice quiz listed");
+    assert_eq!(practice["mode"], "practice");
+    assert_eq!(practice["question_count"], 8);
+    assert!(practice.get("time_limit_s").is_none());
+    let exam = quizzes
+        .iter()
+        .find(|q| q["id"] == "contract-exam")
+        .expect("exam listed");
+    assert_eq!(exam["time_limit_s"], 600);
+    // Every quiz on the course, seeded ones too, reads as documented.
+    for q in quizzes {
+        let id = q["id"].as_str().expect("quiz id");
+        let quiz = me.get(&format!("/api/v1/quizzes/{id}"), 200).await;
+        assert_eq!(&quiz["quiz"], q);
+    }
+
+    // The quiz: rules, no attempts yet.
+    anon.get("/api/v1/quizzes/contract-practice", 401).await;
+    me.get("/api/v1/quizzes/no-such-quiz", 404).await;
+    let quiz = me.get("/api/v1/quizzes/contract-practice", 200).await;
+    assert_eq!(quiz["quiz"]["course_id"], QUIZ_COURSE);
+    assert_eq!(quiz["points"], 8.0, "essays carry no auto-graded points");
+    assert_eq!(quiz["pass_pct"], 60);
+    assert_eq!(quiz["max_attempts"], 0);
+    assert_eq!(quiz["review"], "after_submit");
+    assert_eq!(quiz["attempts"], json!([]));
+    assert_eq!(quiz["can_start"], true);
+    assert!(quiz.get("open_attempt").is_none());
+
+    // Start: one question of each kind, no keys; starting again resumes it.
+    me.send("POST", "/api/v1/quizzes/no-such-quiz/attempts", None, 404)
+        .await;
+    let attempt = me
+        .send(
+            "POST",
+            "/api/v1/quizzes/contract-practice/attempts",
+            None,
+            200,
+        )
+        .await;
+    let id = attempt["id"].as_str().expect("attempt id").to_owned();
+    assert_eq!(attempt["quiz_id"], "contract-practice");
+    assert_eq!(attempt["number"], 1);
+    assert_eq!(attempt["status"], "open");
+    assert_eq!(attempt["mode"], "practice");
+    assert_eq!(attempt["answers"], json!({}));
+    for absent in ["deadline_ms", "checked", "result"] {
+        assert!(attempt.get(absent).is_none(), "{absent} in {attempt}");
+    }
+    let questions = attempt["questions"].as_array().expect("questions");
+    assert_eq!(
+        ids_of(questions, "kind"),
+        [
+            "single",
+            "multiple",
+            "true_false",
+            "fill_blank",
+            "numeric",
+            "ordering",
+            "matching",
+            "essay"
+        ]
+        .map(String::from)
+        .into()
+    );
+    let text = attempt.to_string();
+    for secret in [
+        "\"key\"",
+        "\"correct\"",
+        "\"accepted\"",
+        "explanation",
+        "a is a.",
+    ] {
+        assert!(!text.contains(secret), "{secret} leaked before submission");
+    }
+    let ordering = questions
+        .iter()
+        .find(|q| q["kind"] == "ordering")
+        .expect("ordering");
+    let shown: Vec<&str> = ordering["choices"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|c| c["id"].as_str())
+        .collect();
+    assert_eq!(shown.len(), 3);
+    assert_ne!(
+        shown,
+        ["a", "b", "c"],
+        "items are never shown in the key's order"
+    );
+    let resumed = me
+        .send(
+            "POST",
+            "/api/v1/quizzes/contract-practice/attempts",
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(resumed["id"], id.as_str());
+    let quiz = me.get("/api/v1/quizzes/contract-practice", 200).await;
+    assert_eq!(quiz["open_attempt"], id.as_str());
+
+    // Save.
+    let answers = json!({
+        "contract-single": {"choice": ["b"]},
+        "contract-multiple": {"choice": ["a", "c"]},
+        "contract-true-false": {"choice": ["true"]},
+        "contract-blank": {"blanks": {"b1": "def", "b2": "m"}},
+        "contract-numeric": {"number": "3.5"},
+        "contract-ordering": {"order": ["a", "b", "c"]},
+        "contract-matching": {"pairs": [["l1", "r1"], ["l2", "r1"]]},
+        "contract-essay": {"text": "Readable."}
+    });
+    let save_uri = format!("/api/v1/attempts/{id}/answers");
+    other
+        .send("PUT", &save_uri, Some(json!({"answers": answers})), 404)
+        .await;
+    anon.send("PUT", &save_uri, Some(json!({"answers": answers})), 401)
+        .await;
+    let bad = json!({"answers": {"contract-single": {"choice": ["zzz"]}}});
+    me.send("PUT", &save_uri, Some(bad), 400).await;
+    let bad = json!({"answers": {"no-such-question": {"choice": ["a"]}}});
+    me.send("PUT", &save_uri, Some(bad), 400).await;
+    let receipt = me
+        .send("PUT", &save_uri, Some(json!({"answers": answers})), 200)
+        .await;
+    assert_eq!(receipt["saved"], 8);
+    assert!(receipt.get("deadline_ms").is_none());
+
+    // Check (practice): feedback with the right answer; the answer is then locked.
+    let check_uri = format!("/api/v1/attempts/{id}/check");
+    let wrong = json!({"question_id": "contract-single", "answer": {"choice": ["b"]}});
+    other
+        .send("POST", &check_uri, Some(wrong.clone()), 404)
+        .await;
+    let bad = json!({"question_id": "contract-single", "answer": {"text": "a"}});
+    me.send("POST", &check_uri, Some(bad), 400).await;
+    let feedback = me.send("POST", &check_uri, Some(wrong), 200).await;
+    assert_eq!(feedback["question_id"], "contract-single");
+    assert_eq!(feedback["outcome"], "wrong");
+    assert_eq!(feedback["score"], 0.0);
+    assert_eq!(feedback["max"], 1.0);
+    assert_eq!(feedback["answer"], json!({"choice": ["b"]}));
+    assert_eq!(feedback["correct"], json!({"choice": ["a"]}));
+    assert_eq!(feedback["explanation"], "a is a.");
+    let right = json!({"question_id": "contract-single", "answer": {"choice": ["a"]}});
+    let again = me.send("POST", &check_uri, Some(right), 200).await;
+    assert_eq!(again, feedback, "a checked answer is locked");
+    let attempt = me.get(&format!("/api/v1/attempts/{id}"), 200).await;
+    assert_eq!(attempt["checked"]["contract-single"], feedback);
+    assert!(attempt.get("result").is_none());
+
+    // Submit, idempotently.
+    let submit_uri = format!("/api/v1/attempts/{id}/submit");
+    let submission = json!({
+        "submission_id": "contract-submit-0001",
+        "answers": {"contract-single": {"choice": ["a"]}}
+    });
+    other
+        .send("POST", &submit_uri, Some(submission.clone()), 404)
+        .await;
+    let bad = json!({"submission_id": "short", "answers": {}});
+    me.send("POST", &submit_uri, Some(bad), 400).await;
+    let submitted = me
+        .send("POST", &submit_uri, Some(submission.clone()), 200)
+        .await;
+    assert_eq!(submitted["status"], "submitted");
+    let result = &submitted["result"];
+    assert_eq!(result["score"], 5.5);
+    assert_eq!(result["max"], 8.0);
+    assert_eq!(result["pct"], 68.75);
+    assert_eq!(result["passed"], true);
+    assert_eq!(result["auto_submitted"], false);
+    assert_eq!(result["answers_shown"], true);
+    let review = result["review"].as_array().expect("review");
+    assert_eq!(review.len(), 8);
+    let outcome_of = |q: &str| {
+        review
+            .iter()
+            .find(|f| f["question_id"] == q)
+            .map(|f| f["outcome"].clone())
+            .expect("question in review")
+    };
+    assert_eq!(
+        outcome_of("contract-single"),
+        "wrong",
+        "checked answers stay"
+    );
+    assert_eq!(outcome_of("contract-multiple"), "wrong");
+    assert_eq!(outcome_of("contract-true-false"), "correct");
+    assert_eq!(outcome_of("contract-blank"), "correct");
+    assert_eq!(outcome_of("contract-numeric"), "correct");
+    assert_eq!(outcome_of("contract-ordering"), "correct");
+    assert_eq!(outcome_of("contract-matching"), "partial");
+    assert_eq!(outcome_of("contract-essay"), "ungraded");
+    let resent = me
+        .send("POST", &submit_uri, Some(submission.clone()), 200)
+        .await;
+    assert_eq!(resent["result"], submitted["result"], "scored once");
+    me.send("PUT", &save_uri, Some(json!({"answers": {}})), 409)
+        .await;
+    let late = json!({"question_id": "contract-numeric", "answer": {"number": "3.5"}});
+    me.send("POST", &check_uri, Some(late), 409).await;
+
+    // The attempt after submission, only for its learner.
+    let fetched = me.get(&format!("/api/v1/attempts/{id}"), 200).await;
+    assert_eq!(fetched["result"], submitted["result"]);
+    other.get(&format!("/api/v1/attempts/{id}"), 404).await;
+    let quiz = me.get("/api/v1/quizzes/contract-practice", 200).await;
+    assert_eq!(quiz["attempts"][0]["status"], "submitted");
+    assert_eq!(quiz["attempts"][0]["pct"], 68.75);
+    assert_eq!(quiz["attempts"][0]["passed"], true);
+    assert!(quiz.get("open_attempt").is_none());
+    assert_eq!(quiz["can_start"], true, "practice attempts are unlimited");
+
+    // The wrong-answer book: the wrong and partly right answers, due now.
+    let book = me.get("/api/v1/mistakes", 200).await;
+    let items = book["items"].as_array().expect("items");
+    let questions: Vec<&Value> = items.iter().map(|m| &m["question"]).collect();
+    assert_eq!(
+        ids_of(questions, "id"),
+        ["contract-single", "contract-multiple", "contract-matching"]
+            .map(String::from)
+            .into()
+    );
+    for m in items {
+        assert_eq!(m["quiz_id"], "contract-practice");
+        assert_eq!(m["quiz_title"], "Contract practice");
+        assert_eq!(m["box_no"], 1);
+        assert_eq!(m["wrong_count"], 1);
+    }
+    assert_eq!(book["summary"]["due"], 3);
+    let due = me.get("/api/v1/mistakes?due=true", 200).await;
+    assert_eq!(due["items"].as_array().map(Vec::len), Some(3));
+    me.get("/api/v1/mistakes?due=perhaps", 400).await;
+    assert_eq!(other.get("/api/v1/mistakes", 200).await["items"], json!([]));
+    let summary = me.get("/api/v1/mistakes/summary", 200).await;
+    assert_eq!(summary["due"], 3);
+    assert_eq!(summary["active"], 3);
+    assert_eq!(summary["mastered"], 0);
+    assert!(summary["next_due_ms"].is_i64());
+    let empty = other.get("/api/v1/mistakes/summary", 200).await;
+    assert!(empty.get("next_due_ms").is_none());
+
+    // Review: right moves the question up a box.
+    let answer = json!({"answer": {"choice": ["a"]}});
+    other
+        .send(
+            "POST",
+            "/api/v1/mistakes/contract-single/review",
+            Some(answer.clone()),
+            404,
+        )
+        .await;
+    me.send(
+        "POST",
+        "/api/v1/mistakes/contract-true-false/review",
+        Some(json!({"answer": {"choice": ["true"]}})),
+        404,
+    )
+    .await;
+    me.send(
+        "POST",
+        "/api/v1/mistakes/contract-multiple/review",
+        Some(json!({"answer": {"text": "a"}})),
+        400,
+    )
+    .await;
+    let outcome = me
+        .send(
+            "POST",
+            "/api/v1/mistakes/contract-single/review",
+            Some(answer),
+            200,
+        )
+        .await;
+    assert_eq!(outcome["feedback"]["outcome"], "correct");
+    assert_eq!(outcome["feedback"]["correct"], json!({"choice": ["a"]}));
+    assert_eq!(outcome["box_no"], 2);
+    assert_eq!(outcome["mastered"], false);
+    assert!(
+        outcome["due_at_ms"].as_i64().expect("due") > summary["next_due_ms"].as_i64().expect("ms")
+    );
+    let summary = me.get("/api/v1/mistakes/summary", 200).await;
+    assert_eq!(summary["due"], 2);
+    assert_eq!(summary["active"], 3);
+
+    // An exam: a deadline by the server clock, no checking, answers withheld by its policy.
+    let exam = me
+        .send("POST", "/api/v1/quizzes/contract-exam/attempts", None, 200)
+        .await;
+    let exam_id = exam["id"].as_str().expect("exam attempt").to_owned();
+    assert_eq!(exam["mode"], "exam");
+    assert_eq!(
+        exam["deadline_ms"].as_i64(),
+        exam["started_at_ms"].as_i64().map(|s| s + 600_000)
+    );
+    let receipt = me
+        .send(
+            "PUT",
+            &format!("/api/v1/attempts/{exam_id}/answers"),
+            Some(json!({"answers": {"contract-exam-numeric": {"number": "4"}}})),
+            200,
+        )
+        .await;
+    assert_eq!(receipt["deadline_ms"], exam["deadline_ms"]);
+    me.send(
+        "POST",
+        &format!("/api/v1/attempts/{exam_id}/check"),
+        Some(json!({"question_id": "contract-exam-numeric", "answer": {"number": "4"}})),
+        409,
+    )
+    .await;
+    let done = me
+        .send(
+            "POST",
+            &format!("/api/v1/attempts/{exam_id}/submit"),
+            Some(json!({
+                "submission_id": "contract-exam-0001",
+                "answers": {"contract-exam-single": {"choice": ["a"]}}
+            })),
+            200,
+        )
+        .await;
+    let result = &done["result"];
+    assert_eq!(result["answers_shown"], false);
+    assert_eq!(result["pct"], 50.0);
+    assert_eq!(result["passed"], false);
+    for f in result["review"].as_array().expect("review") {
+        assert!(
+            f.get("correct").is_none() && f.get("explanation").is_none(),
+            "{f}"
+        );
+    }
+    let outcome = me
+        .send(
+            "POST",
+            "/api/v1/mistakes/contract-exam-single/review",
+            Some(json!({"answer": {"choice": ["a"]}})),
+            200,
+        )
+        .await;
+    assert_eq!(outcome["feedback"]["outcome"], "wrong");
+    assert!(outcome["feedback"].get("correct").is_none());
+    assert_eq!(outcome["box_no"], 1);
+
+    // The second exam attempt runs out of time: saving is refused and the server submits it.
+    let second = me
+        .send("POST", "/api/v1/quizzes/contract-exam/attempts", None, 200)
+        .await;
+    assert_eq!(second["number"], 2);
+    let second_id = second["id"].as_str().expect("attempt").to_owned();
+    me.send(
+        "PUT",
+        &format!("/api/v1/attempts/{second_id}/answers"),
+        Some(json!({"answers": {"contract-exam-numeric": {"number": "4"}}})),
+        200,
+    )
+    .await;
+    sqlx::query("UPDATE attempts SET deadline_at = deadline_at - 700000 WHERE id = ?")
+        .bind(&second_id)
+        .execute(&app.db)
+        .await
+        .expect("move the deadline");
+    me.send(
+        "PUT",
+        &format!("/api/v1/attempts/{second_id}/answers"),
+        Some(json!({"answers": {"contract-exam-single": {"choice": ["b"]}}})),
+        409,
+    )
+    .await;
+    let expired = me.get(&format!("/api/v1/attempts/{second_id}"), 200).await;
+    assert_eq!(expired["status"], "submitted");
+    assert_eq!(expired["result"]["auto_submitted"], true);
+    assert_eq!(expired["result"]["pct"], 50.0, "only answers saved in time");
+    me.send("POST", "/api/v1/quizzes/contract-exam/attempts", None, 409)
+        .await;
+    let quiz = me.get("/api/v1/quizzes/contract-exam", 200).await;
+    assert_eq!(quiz["can_start"], false);
+    assert_eq!(quiz["attempts"].as_array().map(Vec::len), Some(2));
+}
+
+#[test]
+fn every_answer_and_stem_part_matches_its_schema() {
+    let doc = document();
+    let schemas = &doc["components"]["schemas"];
+    let valid = |name: &str, value: &Value| {
+        let mut errors = Vec::new();
+        check(&doc, &schemas[name], value, name, &mut errors);
+        errors
+    };
+    let answers = [
+        Answer::Choice(vec!["a".into()]),
+        Answer::Blanks([("b1".to_owned(), "def".to_owned())].into()),
+        Answer::Number("3.5".into()),
+        Answer::Order(vec!["a".into(), "b".into()]),
+        Answer::Pairs(vec![["l1".into(), "r1".into()]]),
+        Answer::Text("essay".into()),
+    ];
+    for a in &answers {
+        let v = serde_json::to_value(a).expect("answer");
+        assert_eq!(valid("Answer", &v), Vec::<String>::new(), "{v}");
+    }
+    for bad in [
+        json!({"choice": "a"}),
+        json!({"blanks": {"b1": 1}}),
+        json!({"pairs": [["l1"]]}),
+        json!({"number": 3.5}),
+        json!({"choice": ["a"], "text": "x"}),
+        json!({"guess": "a"}),
+    ] {
+        assert!(!valid("Answer", &bad).is_empty(), "{bad} passed");
+    }
+    let parts = [
+        StemPart::Text("Functions start with ".into()),
+        StemPart::Blank(Blank {
+            id: "b1".into(),
+            choices: Vec::new(),
+            expected_len: 3,
+        }),
+        StemPart::Blank(Blank {
+            id: "b2".into(),
+            choices: vec![Choice {
+                id: "m".into(),
+                text: "mutable".into(),
+            }],
+            expected_len: 0,
+        }),
+    ];
+    for p in &parts {
+        let v = serde_json::to_value(p).expect("stem part");
+        assert_eq!(valid("StemPart", &v), Vec::<String>::new(), "{v}");
+    }
+    assert!(!valid("StemPart", &json!({"blank": {"id": "b1"}})).is_empty());
+    // Maps check their values.
+    let attempt = json!({"answers": {"q": {"choice": "a"}}, "submission_id": "abcdefgh"});
+    let errors = valid("SubmitAttempt", &attempt);
+    assert!(
+        errors.iter().any(|e| e.contains("SubmitAttempt.answers.q")),
+        "{errors:?}"
+    );
 }

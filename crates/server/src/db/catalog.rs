@@ -240,6 +240,7 @@ pub async fn course_detail(
         chapters,
         rating_distribution: dist,
         default_rendition: has_media.then(|| DEFAULT_RENDITION.to_owned()),
+        quizzes: super::quiz::course_quizzes(db, id).await?,
     }))
 }
 

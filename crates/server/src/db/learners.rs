@@ -151,6 +151,7 @@ pub async fn sign_in(db: &Db, learner_id: &str, guest: Option<&Learner>) -> AppR
         .execute(&mut *tx)
         .await?;
         super::learning::adopt(&mut tx, &g.id, learner_id).await?;
+        super::quiz::adopt(&mut tx, &g.id, learner_id).await?;
         sqlx::query("UPDATE sessions SET revoked_at = ? WHERE token_hash = ?")
             .bind(auth::now())
             .bind(&g.token_hash)

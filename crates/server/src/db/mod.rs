@@ -3,6 +3,7 @@
 pub mod catalog;
 pub mod learners;
 pub mod learning;
+pub mod quiz;
 pub mod search;
 
 use std::path::Path;

@@ -5,6 +5,7 @@ mod catalog;
 mod course;
 mod learn;
 mod meta;
+mod quiz;
 
 pub use meta::OPENAPI_JSON;
 
@@ -87,7 +88,8 @@ pub fn api_routes() -> ApiRoutes {
     let routes = catalog::routes(routes);
     let routes = course::routes(routes);
     let routes = account::routes(routes);
-    learn::routes(routes)
+    let routes = learn::routes(routes);
+    quiz::routes(routes)
 }
 
 /// The `(method, path)` pairs the API mounts, paths relative to `/api/v1`.

@@ -137,7 +137,13 @@ pub enum DemoOutcome {
 pub async fn seed_demo(pool: &Db, media: &Path) -> Result<DemoOutcome, String> {
     let manifest_text = std::fs::read_to_string(media.join("manifest.json")).ok();
     let mut hasher = DefaultHasher::new();
-    (DEMO_JSON, articles::ARTICLES_JSON, manifest_text.as_deref()).hash(&mut hasher);
+    (
+        DEMO_JSON,
+        articles::ARTICLES_JSON,
+        QUIZZES_JSON,
+        manifest_text.as_deref(),
+    )
+        .hash(&mut hasher);
     let version = format!("{:016x}", hasher.finish());
     let current = db::get_meta(pool, VERSION_KEY)
         .await
@@ -172,10 +178,26 @@ pub async fn seed_demo(pool: &Db, media: &Path) -> Result<DemoOutcome, String> {
         .await
         .map_err(|e| e.to_string())?;
     tx.commit().await.map_err(|e| e.to_string())?;
+    seed_quizzes(pool).await?;
     Ok(DemoOutcome::Seeded {
         courses: demo.courses.len(),
         videos: manifest.map_or(0, |m| m.videos.len()),
     })
+}
+
+/// The demo question bank: quizzes of every mode with every question kind.
+pub const QUIZZES_JSON: &str = include_str!("../../seed/quizzes.json");
+
+/// Upserts the demo quizzes (learners' attempts and mistakes on kept questions stay).
+async fn seed_quizzes(pool: &Db) -> Result<(), String> {
+    let quizzes: Vec<crate::quiz::QuizDef> =
+        serde_json::from_str(QUIZZES_JSON).map_err(|e| format!("seed/quizzes.json: {e}"))?;
+    for (i, q) in quizzes.iter().enumerate() {
+        crate::db::quiz::upsert_quiz(pool, q, i as i64)
+            .await
+            .map_err(|e| format!("seed/quizzes.json: {e}"))?;
+    }
+    Ok(())
 }
 
 /// Drops caption tracks whose file is missing or is not WebVTT, as an import must: a learner
