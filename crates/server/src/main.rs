@@ -38,6 +38,49 @@ enum ContentCommand {
         /// The .vtt file.
         file: PathBuf,
     },
+    /// Import QTI 2.1/2.2/3.0 items (files, or folders of .xml) into a quiz; print a JSON report.
+    ImportQti(ImportQtiArgs),
+    /// Score a candidate response with a QTI item; print its outcome variables as JSON.
+    QtiScore {
+        /// The item's XML file.
+        item: PathBuf,
+        /// The response, keyed by response identifier, e.g. '{"RESPONSE": ["A", "C"]}'.
+        #[arg(long)]
+        response: String,
+    },
+}
+
+#[derive(Args)]
+struct ImportQtiArgs {
+    /// Item files, or folders holding them.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Course the quiz belongs to.
+    #[arg(long)]
+    course: String,
+    /// Quiz id: created, or its questions replaced by these items.
+    #[arg(long)]
+    quiz: String,
+    /// Quiz title (default: the quiz id).
+    #[arg(long)]
+    title: Option<String>,
+    /// practice, graded or exam.
+    #[arg(long, default_value = "graded", value_parser = ["practice", "graded", "exam"])]
+    mode: String,
+    /// Exams: time limit in seconds.
+    #[arg(long)]
+    time_limit: Option<u32>,
+    /// Attempts allowed (0: unlimited).
+    #[arg(long, default_value_t = 0)]
+    max_attempts: u32,
+    /// Percent needed to pass.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(0..=100))]
+    pass_pct: u32,
+    /// When right answers are shown: after_submit, after_last_attempt or never.
+    #[arg(long, default_value = "after_submit", value_parser = ["after_submit", "after_last_attempt", "never"])]
+    review: String,
+    #[command(flatten)]
+    db: DbArgs,
 }
 
 #[derive(Subcommand)]
@@ -151,6 +194,84 @@ fn main() -> ExitCode {
 fn content(command: ContentCommand) -> ExitCode {
     match command {
         ContentCommand::CheckVtt { file } => check_vtt(&file),
+        ContentCommand::QtiScore { item, response } => {
+            match jieti_server::content::qti_score(&item, &response) {
+                Ok(v) => {
+                    println!("{v}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        ContentCommand::ImportQti(args) => import_qti(args),
+    }
+}
+
+/// Exit 0 when items were imported (some may be skipped, listed in the report), 1 otherwise.
+fn import_qti(args: ImportQtiArgs) -> ExitCode {
+    use jieti_api::{QuizMode, ReviewPolicy};
+    let settings = jieti_server::content::QuizSettings {
+        quiz_id: args.quiz,
+        course_id: args.course,
+        title: args.title,
+        mode: match args.mode.as_str() {
+            "practice" => QuizMode::Practice,
+            "exam" => QuizMode::Exam,
+            _ => QuizMode::Graded,
+        },
+        time_limit_s: args.time_limit,
+        max_attempts: args.max_attempts,
+        pass_pct: args.pass_pct,
+        review: match args.review.as_str() {
+            "after_last_attempt" => ReviewPolicy::AfterLastAttempt,
+            "never" => ReviewPolicy::Never,
+            _ => ReviewPolicy::AfterSubmit,
+        },
+    };
+    let files = match jieti_server::content::item_files(&args.paths) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        let pool = db::connect(&args.db.database_url).await?;
+        Ok::<_, String>(jieti_server::content::import_qti(&pool, &files, &settings).await)
+    });
+    let print = |r: &jieti_server::content::ImportReport| {
+        println!("{}", serde_json::to_string_pretty(r).unwrap_or_default());
+        for s in &r.skipped {
+            eprintln!("skipped {}: {}", s.file, s.reason);
+        }
+    };
+    match result {
+        Ok(Ok(report)) => {
+            print(&report);
+            ExitCode::SUCCESS
+        }
+        Ok(Err((e, report))) => {
+            print(&report);
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 
@@ -221,6 +342,17 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
                 "search index ready"
             ),
             Err(e) => tracing::error!(error = %e, "building the search index"),
+        }
+    });
+    // Exams whose time ran out are submitted even when no device comes back to ask.
+    let sweep = state.db.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(15));
+        loop {
+            tick.tick().await;
+            if let Err(e) = db::quiz::expire_all(&sweep).await {
+                tracing::error!(error = ?e, "submitting expired exams");
+            }
         }
     });
     axum::serve(
