@@ -74,7 +74,10 @@ enum Page {
     Institution(String),
     /// The player of a course; the lesson is read from the URL by the page itself.
     Learn(String),
+    /// A quiz; the attempt is read from the URL by the page itself.
     Quiz(String),
+    /// The wrong-answer book.
+    Mistakes,
     Dashboard,
     SignIn,
     SignUp,
@@ -93,7 +96,8 @@ impl Page {
             ["courses", id] => Page::Course((*id).into()),
             ["institutions", id] => Page::Institution((*id).into()),
             ["learn", course] | ["learn", course, _] => Page::Learn((*course).into()),
-            ["quiz", id] => Page::Quiz((*id).into()),
+            ["quiz", id] | ["quiz", id, _] => Page::Quiz((*id).into()),
+            ["mistakes"] => Page::Mistakes,
             ["dashboard"] => Page::Dashboard,
             ["sign-in"] => Page::SignIn,
             ["sign-up"] => Page::SignUp,
@@ -132,7 +136,8 @@ pub fn App() -> impl IntoView {
         Page::Course(id) => lazy(move || discovery::course_page(id.clone())),
         Page::Institution(id) => lazy(move || discovery::institution_page(id.clone())),
         Page::Learn(course) => lazy(move || player::learn_page(course.clone())),
-        Page::Quiz(_) => quiz::QuizPage().into_any(),
+        Page::Quiz(id) => lazy(move || quiz::quiz_page(id.clone())),
+        Page::Mistakes => lazy(|| quiz::quiz_page(String::new())),
         Page::Dashboard => dashboard::DashboardPage().into_any(),
         Page::SignIn => lazy(|| account::account_page(false)),
         Page::SignUp => lazy(|| account::account_page(true)),

@@ -2,7 +2,7 @@
 
 use jieti_api::{
     encode_component, CategoryList, CourseDetail, CourseQuery, CourseSearch, InstitutionDetail,
-    ReviewPage,
+    QuizMode, QuizSummary, ReviewPage,
 };
 
 use super::{get_json, ApiError};
@@ -23,9 +23,33 @@ pub async fn search_courses(query: &CourseQuery) -> Result<CourseSearch, ApiErro
     get_json(&path).await
 }
 
-/// `GET /courses/{id}`: a course with its syllabus.
+/// `GET /courses/{id}`: a course with its syllabus and quizzes.
 pub async fn get_course(id: &str) -> Result<CourseDetail, ApiError> {
-    get_json(&format!("/courses/{}", encode_component(id))).await
+    let v = super::get_value(&format!("/courses/{}", encode_component(id))).await?;
+    let mut d: CourseDetail =
+        serde_wasm_bindgen::from_value(v.clone()).map_err(|e| ApiError::Decode(e.to_string()))?;
+    // Read by hand (the app does not derive its decoder, see `CourseDetail::quizzes`).
+    d.quizzes = crate::player::data::list(&v, "quizzes")
+        .iter()
+        .map(|q| {
+            let text = |n| crate::player::data::text_of(q, n);
+            QuizSummary {
+                id: text("id"),
+                course_id: text("course_id"),
+                title: text("title"),
+                mode: match text("mode").as_str() {
+                    "practice" => QuizMode::Practice,
+                    "exam" => QuizMode::Exam,
+                    _ => QuizMode::Graded,
+                },
+                question_count: crate::player::data::num(q, "question_count") as u32,
+                time_limit_s: crate::state::sync::field(q, "time_limit_s")
+                    .as_f64()
+                    .map(|s| s as u32),
+            }
+        })
+        .collect();
+    Ok(d)
 }
 
 /// `GET /courses/{id}/reviews?page=N`.

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod catalog;
 pub mod learn;
+pub mod quiz;
 
 use futures_util::future::{abortable, AbortHandle};
 use jieti_api::{ErrorBody, ErrorCode, API_BASE};
@@ -121,6 +122,16 @@ pub async fn request<T: DeserializeOwned>(
 /// by hand instead of decoding whole types (the learning player keeps its wasm small this way).
 pub async fn get_value(path: &str) -> Result<wasm_bindgen::JsValue, ApiError> {
     fetch_value("GET", path, None, false).await
+}
+
+/// Sends `method path` with an optional JSON body and returns the parsed JSON answer as a JS
+/// value (read by hand, like [`get_value`]).
+pub async fn send_value(
+    method: &str,
+    path: &str,
+    body: Option<String>,
+) -> Result<wasm_bindgen::JsValue, ApiError> {
+    fetch_value(method, path, body, false).await
 }
 
 /// Sends `method path` with `keepalive` (the browser finishes it even if the page closes) and

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use jieti_api::{CourseDetail, LessonKind, Locale, Review};
+use jieti_api::{CourseDetail, LessonKind, Locale, QuizMode, Review};
 use leptos::prelude::*;
 use stylers_macro::style;
 use wasm_bindgen::JsCast;
@@ -201,15 +201,50 @@ fn body(d: &CourseDetail, t: &Messages, locale: Locale) -> Vec<Node> {
             .map(|s| el("li", "", vec![text(s.clone())]))
             .collect(),
     );
-    vec![
+    let quizzes: Vec<Node> = d
+        .quizzes
+        .iter()
+        .map(|q| {
+            let mode = match q.mode {
+                QuizMode::Practice => t.quiz_modes[0],
+                QuizMode::Graded => t.quiz_modes[1],
+                QuizMode::Exam => t.quiz_modes[2],
+            };
+            let mut row = vec![
+                el("span", "cp-kind", vec![text(mode)]),
+                link(
+                    "cp-lesson-title",
+                    format!("/quiz/{}", jieti_api::encode_component(&q.id)),
+                    vec![text(q.title.clone())],
+                ),
+                el(
+                    "span",
+                    "cp-size",
+                    vec![text(i18n::questions(locale, q.question_count))],
+                ),
+            ];
+            row.extend(
+                q.time_limit_s
+                    .map(|s| el("span", "cp-size", vec![text(clock(s))])),
+            );
+            el("li", "cp-lesson", row)
+        })
+        .collect();
+    let mut sections = vec![
         section(t.outcomes, vec![bullets(&d.outcomes)]),
         section(t.syllabus, syllabus),
+    ];
+    if !quizzes.is_empty() {
+        sections.push(section(t.quizzes, vec![el("ol", "cp-quizzes", quizzes)]));
+    }
+    sections.extend([
         section(t.requirements, vec![bullets(&d.requirements)]),
         section(
             t.about_course,
             vec![el("p", "", vec![text(d.description.clone())]), tags],
         ),
-    ]
+    ]);
+    sections
 }
 
 /// Enrol (as a guest if need be), then "start learning"; enrolled learners can also leave.

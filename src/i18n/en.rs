@@ -72,6 +72,8 @@ pub static MESSAGES: Messages = Messages {
     kind_article: "Article",
     outcomes: "What you will learn",
     syllabus: "Syllabus",
+    quizzes: "Quizzes and exams",
+    quiz_modes: ["Practice", "Quiz", "Mock exam"],
     requirements: "Requirements",
     about_course: "About this course",
     reviews: "Reviews",

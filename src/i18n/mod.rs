@@ -151,6 +151,10 @@ pub struct Messages {
     pub outcomes: &'static str,
     /// Heading: the syllabus.
     pub syllabus: &'static str,
+    /// Heading: the course's quizzes and mock exams.
+    pub quizzes: &'static str,
+    /// Quiz modes: practice, graded quiz, mock exam.
+    pub quiz_modes: [&'static str; 3],
     /// Heading: what learners need first.
     pub requirements: &'static str,
     /// Heading: the course description.
@@ -453,6 +457,15 @@ pub fn learners_total(locale: Locale, n: u64) -> String {
         Locale::ZhHans => format!("累计 {}", learners(locale, n)),
         Locale::ZhHant => format!("累計 {}", learners(locale, n)),
         Locale::En => format!("{} in total", learners(locale, n)),
+    }
+}
+
+/// A quiz's length: `8 题` / `8 questions`.
+pub fn questions(locale: Locale, n: u32) -> String {
+    match locale {
+        Locale::ZhHans | Locale::ZhHant => format!("{n} 题"),
+        Locale::En if n == 1 => "1 question".into(),
+        Locale::En => format!("{n} questions"),
     }
 }
 

@@ -72,6 +72,8 @@ pub static MESSAGES: Messages = Messages {
     kind_article: "图文",
     outcomes: "你将学到",
     syllabus: "课程大纲",
+    quizzes: "测验与考试",
+    quiz_modes: ["练习", "测验", "模拟考试"],
     requirements: "学习要求",
     about_course: "课程介绍",
     reviews: "学员评价",

@@ -72,6 +72,8 @@ pub static MESSAGES: Messages = Messages {
     kind_article: "圖文",
     outcomes: "你將學到",
     syllabus: "課程大綱",
+    quizzes: "測驗與考試",
+    quiz_modes: ["練習", "測驗", "模擬考試"],
     requirements: "學習要求",
     about_course: "課程介紹",
     reviews: "學員評價",

@@ -8,7 +8,7 @@
 //! player cost twice the wasm, and the route blew its size budget.
 
 mod article;
-mod data;
+pub(crate) mod data;
 mod notes;
 mod offline;
 mod text;
