@@ -74,6 +74,8 @@ struct Book {
     data: RefCell<Option<Result<JsValue, ApiError>>>,
     session: RefCell<Option<Session>>,
     touched: Cell<bool>,
+    /// A review answer is on its way (a second click must not move the question twice).
+    busy: Cell<bool>,
     listeners: RefCell<Vec<Listener>>,
 }
 
@@ -89,6 +91,7 @@ impl Book {
             data: RefCell::new(None),
             session: RefCell::new(None),
             touched: Cell::new(false),
+            busy: Cell::new(false),
             listeners: RefCell::new(Vec::new()),
         });
         *b.listeners.borrow_mut() = listen(&b.root, &b, Book::on_event);
@@ -353,6 +356,9 @@ impl Book {
     }
 
     fn answer(self: &Rc<Self>) {
+        if self.busy.get() {
+            return;
+        }
         let Some((qid, answer)) = ({
             let s = self.session.borrow();
             s.as_ref().and_then(|s| {
@@ -369,14 +375,40 @@ impl Book {
         };
         let body = stringify(&object(&[("answer", answer)]));
         let b = self.clone();
+        self.busy.set(true);
         leptos::task::spawn_local(async move {
-            match api::review(&qid, body).await {
+            let res = api::review(&qid, body).await;
+            b.busy.set(false);
+            match res {
                 Ok(o) => {
                     if let Some(s) = b.session.borrow_mut().as_mut() {
                         s.outcome = Some(o);
                     }
                     b.render();
                     crate::components::dom::focus_selector("#qz-next-m");
+                }
+                Err(e) if e.is_transient() => {
+                    // Keep the session: the learner tries again when the network is back.
+                    web_sys::console::warn_1(&format!("Jieti: {e}").into());
+                    let m = crate::i18n::messages(b.i18n.locale());
+                    if let Ok(Some(p)) = b.root.query_selector(".qz-check") {
+                        let _ = p.set_attribute("aria-describedby", "qz-review-error");
+                    }
+                    if let Ok(Some(card)) = b.root.query_selector("[data-q]") {
+                        if card
+                            .query_selector("#qz-review-error")
+                            .ok()
+                            .flatten()
+                            .is_none()
+                        {
+                            let note = crate::player::make(
+                                el("p", "qz-note", vec![text(m.error_network)])
+                                    .attr("id", "qz-review-error")
+                                    .attr("role", "alert"),
+                            );
+                            let _ = card.append_child(&note);
+                        }
+                    }
                 }
                 Err(e) => {
                     *b.data.borrow_mut() = Some(Err(e));

@@ -134,6 +134,16 @@ fn clock(ms: f64) -> String {
     }
 }
 
+/// A strip button's name: `第3题 ✓` once answered.
+fn dot_label(t: &QuizText, zh: bool, i: usize, answered: bool) -> String {
+    let mark = if answered { " ✓" } else { "" };
+    if zh {
+        format!("{}{}题{mark}", t.question, i + 1)
+    } else {
+        format!("{} {}{mark}", t.question, i + 1)
+    }
+}
+
 /// The quiz page.
 #[component]
 pub fn QuizPage(
@@ -165,7 +175,8 @@ pub fn QuizPage(
                     r
                 }
             };
-            r.show(attempt);
+            // Rendering reads the locale; that must not make this effect load again.
+            untrack(|| r.show(attempt));
         });
     }
     {
@@ -210,7 +221,31 @@ struct Take {
     result: Option<JsValue>,
     announced: u8,
     save_timer: Option<i32>,
+    /// A save is in flight (one at a time, so an older one never lands last).
+    saving: bool,
     status: &'static str,
+}
+
+impl Take {
+    /// The changed answers to send: cleared ones as their kind's empty value.
+    fn outgoing(&self) -> Object {
+        let out = Object::new();
+        for q in &self.dirty {
+            let a = field(&self.answers, q);
+            let a = if a.is_undefined() {
+                let kind = self
+                    .questions
+                    .iter()
+                    .find(|x| &x.id == q)
+                    .map_or(0, |x| x.kind);
+                widgets::empty_answer(kind)
+            } else {
+                a
+            };
+            let _ = Reflect::set(&out, &q.into(), &a);
+        }
+        out
+    }
 }
 
 /// What the page shows.
@@ -319,7 +354,7 @@ impl Runner {
         let cached = attempt.as_deref().and_then(load_cache);
         match (&attempt, cached) {
             // What this device knows shows at once (offline too); the server's copy follows.
-            (Some(_), Some(c)) => self.set_take(&field(&c, "attempt"), Some(&c)),
+            (Some(_), Some(c)) => self.set_take(&field(&c, "attempt"), Some(&c), true),
             _ => self.set_screen(Screen::Loading),
         }
         let r = self.clone();
@@ -334,14 +369,16 @@ impl Runner {
             match (answer, attempt) {
                 (Ok(v), Some(_)) => {
                     let cache = load_cache(&text_of(&v, "id"));
-                    r.set_take(&v, cache.as_ref());
+                    r.set_take(&v, cache.as_ref(), false);
                     r.flush();
                 }
                 (Ok(v), None) => {
                     crate::state::set_title(r.i18n, &text_of(&field(&v, "quiz"), "title"));
                     r.set_screen(Screen::Landing(v));
                 }
-                (Err(e), Some(_)) if matches!(&*r.screen.borrow(), Screen::Take(_)) => {
+                (Err(e), Some(_))
+                    if e.is_transient() && matches!(&*r.screen.borrow(), Screen::Take(_)) =>
+                {
                     // Offline with a cached attempt: keep working on it.
                     web_sys::console::warn_1(&format!("Jieti: {e}").into());
                 }
@@ -356,12 +393,38 @@ impl Runner {
     }
 
     /// Takes an attempt from the server's JSON, merged with this device's unsent answers.
-    fn set_take(&self, v: &JsValue, cache: Option<&JsValue>) {
+    fn set_take(&self, v: &JsValue, cache: Option<&JsValue>, from_cache: bool) {
         let questions: Vec<Question> = list(v, "questions").iter().map(Question::read).collect();
-        let answers: Object = field(v, "answers").dyn_into().unwrap_or_default();
+        let mut answers: Object = field(v, "answers").dyn_into().unwrap_or_default();
         let mut dirty = Vec::new();
         let mut pending_submit = None;
-        if let Some(c) = cache {
+        let id = text_of(v, "id");
+        // The same attempt already on screen: its answers are the newest (the server only has
+        // what this page sent), whatever a reply read earlier says.
+        let on_screen = match &mut *self.screen.borrow_mut() {
+            Screen::Take(t) if t.id == id && t.result.is_none() => {
+                if let Some(h) = t.save_timer.take() {
+                    window().clear_timeout_with_handle(h);
+                }
+                Some((
+                    t.answers.clone(),
+                    std::mem::take(&mut t.dirty),
+                    t.pending_submit.take(),
+                    t.announced,
+                    t.deadline,
+                ))
+            }
+            _ => None,
+        };
+        let mut announced = 0;
+        let mut kept_deadline = None;
+        if let Some((a, d, p, n, dl)) = on_screen {
+            answers = a;
+            dirty = d;
+            pending_submit = p;
+            announced = n;
+            kept_deadline = dl;
+        } else if let Some(c) = cache {
             // Unsent local answers win over the server's older copy.
             let local = field(c, "answers");
             for id in list(c, "dirty").iter().filter_map(|d| d.as_string()) {
@@ -379,14 +442,30 @@ impl Runner {
             dirty.clear();
             pending_submit = None;
         }
+        // Cleared answers travel as empty values; on screen they are no answer.
+        for q in &questions {
+            if widgets::is_blank(&field(&answers, &q.id)) {
+                let _ = Reflect::delete_property(&answers, &q.id.clone().into());
+            }
+        }
+        // The exam clock on this device: from the server's clock when fresh, as stored when
+        // read from the cache (its `server_now_ms` is as old as the copy).
         let offset = num(v, "server_now_ms") - now_ms();
-        let deadline = field(v, "deadline_ms").as_f64().map(|d| d - offset);
+        let fresh = field(v, "deadline_ms").as_f64().map(|d| d - offset);
+        let deadline = if from_cache {
+            cache
+                .and_then(|c| field(c, "deadline_local").as_f64())
+                .or(kept_deadline)
+                .or(fresh)
+        } else {
+            fresh
+        };
         let current = match &*self.screen.borrow() {
             Screen::Take(t) if t.id == text_of(v, "id") => t.current,
             _ => 0,
         };
         let take = Take {
-            id: text_of(v, "id"),
+            id,
             raw: v.clone(),
             mode: text_of(v, "mode"),
             touched: questions
@@ -402,8 +481,9 @@ impl Runner {
             pending_submit,
             confirming: false,
             result: (submitted && !result.is_undefined()).then_some(result),
-            announced: 0,
+            announced,
             save_timer: None,
+            saving: false,
             status: "",
         };
         if take.result.is_some() {
@@ -558,12 +638,7 @@ impl Runner {
                     (false, true) => "qz-dot qz-dot--done",
                     _ => "qz-dot",
                 };
-                let label = format!(
-                    "{} {}{}",
-                    t.question,
-                    i + 1,
-                    if answered { " ✓" } else { "" }
-                );
+                let label = dot_label(t, self.zh(), i, answered);
                 el("button", cls, vec![text((i + 1).to_string())])
                     .attr("type", "button")
                     .attr("data-act", "go")
@@ -643,6 +718,9 @@ impl Runner {
         match take.status {
             "saved" => t.saved.to_owned(),
             "offline" => t.saved_here.to_owned(),
+            "refused" => crate::i18n::messages(self.i18n.locale())
+                .error_request
+                .to_owned(),
             s => s.to_owned(),
         }
     }
@@ -883,6 +961,7 @@ impl Runner {
             "cancel" => {
                 self.with_take(|t| t.confirming = false);
                 self.render();
+                crate::components::dom::focus_selector(".qz-nav .button--primary");
             }
             "confirm" => self.submit(),
             _ => {}
@@ -951,6 +1030,10 @@ impl Runner {
                     _ => "qz-dot",
                 };
                 d.set_class_name(cls);
+                let _ = d.set_attribute(
+                    "aria-label",
+                    &dot_label(self.t(), self.zh(), i, answer.is_some()),
+                );
             }
             Some(())
         });
@@ -982,16 +1065,14 @@ impl Runner {
     fn save(self: &Rc<Self>) {
         let Some((id, body, sent)) = self
             .with_take(|t| {
-                if t.dirty.is_empty() || t.pending_submit.is_some() || t.result.is_some() {
+                if t.saving
+                    || t.dirty.is_empty()
+                    || t.pending_submit.is_some()
+                    || t.result.is_some()
+                {
                     return None;
                 }
-                let answers = Object::new();
-                for q in &t.dirty {
-                    let a = field(&t.answers, q);
-                    if !a.is_undefined() {
-                        let _ = Reflect::set(&answers, &q.into(), &a);
-                    }
-                }
+                t.saving = true;
                 let sent: Vec<(String, String)> = t
                     .dirty
                     .iter()
@@ -999,7 +1080,7 @@ impl Runner {
                     .collect();
                 Some((
                     t.id.clone(),
-                    stringify(&object(&[("answers", answers.into())])),
+                    stringify(&object(&[("answers", t.outgoing().into())])),
                     sent,
                 ))
             })
@@ -1013,6 +1094,13 @@ impl Runner {
             if r.disposed.get() {
                 return;
             }
+            let same = r.with_take(|t| {
+                t.saving = false;
+                t.id == id
+            });
+            if same != Some(true) {
+                return;
+            }
             match res {
                 Ok(_) => {
                     r.with_take(|t| {
@@ -1022,9 +1110,13 @@ impl Runner {
                                 .iter()
                                 .any(|(sq, sa)| sq == q && *sa == stringify(&field(&t.answers, q)))
                         });
-                        t.status = "saved";
+                        t.status = if t.dirty.is_empty() { "saved" } else { "" };
                         save_cache(t);
                     });
+                    // Changes made meanwhile go next.
+                    if r.with_take(|t| !t.dirty.is_empty()) == Some(true) {
+                        r.schedule_save(300);
+                    }
                 }
                 Err(ApiError::Status { status: 409, .. }) => {
                     // Submitted elsewhere, or time is up: show the result.
@@ -1036,8 +1128,14 @@ impl Runner {
                     r.with_take(|t| t.status = "offline");
                 }
                 Err(e) => {
+                    // Refused (no honest client should see this): say so instead of retrying
+                    // the same refusal forever, and keep the answers on the page.
                     web_sys::console::warn_1(&format!("Jieti: {e}").into());
-                    r.with_take(|t| t.status = "offline");
+                    r.with_take(|t| {
+                        t.dirty.clear();
+                        t.status = "refused";
+                        save_cache(t);
+                    });
                 }
             }
             r.render_status();
@@ -1123,11 +1221,13 @@ impl Runner {
                 }
                 let sid = t.pending_submit.clone()?;
                 t.status = "sending";
+                // Only the changes: the server merges them over what it saved, so a stale copy
+                // on this page can never overwrite a newer saved answer.
                 Some((
                     t.id.clone(),
                     stringify(&object(&[
                         ("submission_id", sid.into()),
-                        ("answers", t.answers.clone().into()),
+                        ("answers", t.outgoing().into()),
                     ])),
                 ))
             })
@@ -1144,13 +1244,24 @@ impl Runner {
             }
             match res {
                 Ok(v) => {
-                    r.set_take(&v, None);
+                    r.set_take(&v, None, false);
                     window().scroll_to_with_x_and_y(0.0, 0.0);
+                    crate::components::dom::focus_selector(".qz-result h1");
                 }
-                Err(e) => {
+                Err(e) if e.is_transient() => {
                     web_sys::console::warn_1(&format!("Jieti: {e}").into());
                     r.with_take(|t| t.status = "");
                     r.render_status();
+                }
+                Err(e) => {
+                    // Refused: the submission will not succeed by resending; unlock the page.
+                    web_sys::console::warn_1(&format!("Jieti: {e}").into());
+                    r.with_take(|t| {
+                        t.pending_submit = None;
+                        t.status = "refused";
+                        save_cache(t);
+                    });
+                    r.render();
                 }
             }
         });
@@ -1219,11 +1330,18 @@ impl Runner {
     /// Starts (or resumes) an attempt and opens it.
     fn start(self: &Rc<Self>) {
         let r = self.clone();
+        let gen = self.generation.get() + 1;
+        self.generation.set(gen);
         leptos::task::spawn_local(async move {
-            match api::start_attempt(&r.quiz_id).await {
+            let res = api::start_attempt(&r.quiz_id).await;
+            // Left the page, or moved on, meanwhile: do not pull the learner back.
+            if r.disposed.get() || r.generation.get() != gen {
+                return;
+            }
+            match res {
                 Ok(v) => {
                     let id = text_of(&v, "id");
-                    r.set_take(&v, load_cache(&id).as_ref());
+                    r.set_take(&v, load_cache(&id).as_ref(), false);
                     *r.wanted.borrow_mut() = Some(id.clone());
                     navigate(&quiz_href(&r.quiz_id, Some(&id)), false);
                     crate::components::dom::focus_selector("#qh-0");
@@ -1241,15 +1359,14 @@ fn load_cache(attempt: &str) -> Option<JsValue> {
 
 fn save_cache(t: &Take) {
     let dirty: js_sys::Array = t.dirty.iter().map(|d| JsValue::from_str(d)).collect();
-    let answers: Object = Object::new();
-    for q in &t.dirty {
-        let _ = Reflect::set(&answers, &q.into(), &field(&t.answers, q));
-    }
     let mut fields = vec![
         ("attempt", t.raw.clone()),
-        ("answers", answers.into()),
+        ("answers", t.outgoing().into()),
         ("dirty", dirty.into()),
     ];
+    if let Some(d) = t.deadline {
+        fields.push(("deadline_local", d.into()));
+    }
     if let Some(s) = &t.pending_submit {
         fields.push(("submit", s.into()));
     }

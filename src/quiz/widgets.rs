@@ -232,6 +232,7 @@ pub fn widget(t: &QuizText, q: &Question, n: usize, answer: &JsValue, locked: bo
                                 .attr("type", "text")
                                 .attr("value", value)
                                 .attr("size", (*len).clamp(4, 24).to_string())
+                                .attr("maxlength", "10000")
                                 .attr("autocomplete", "off")
                         } else {
                             select(t, choices, &value)
@@ -251,6 +252,7 @@ pub fn widget(t: &QuizText, q: &Question, n: usize, answer: &JsValue, locked: bo
             let input = el("input", "qz-num", vec![])
                 .attr("type", "text")
                 .attr("inputmode", "decimal")
+                .attr("maxlength", "64")
                 .attr("autocomplete", "off")
                 .attr("value", value)
                 .attr("aria-label", q.prompt.clone());
@@ -448,6 +450,37 @@ pub fn read_answer(q: &Question, root: &web_sys::Element, touched: bool) -> Opti
             .and_then(|e| non_empty(value_of(e)))
             .map(|v| object(&[("text", v.into())])),
     }
+}
+
+/// The empty answer of a kind: how clearing an answer is sent (leaving it out would keep the
+/// server's earlier one).
+pub fn empty_answer(kind: usize) -> JsValue {
+    let empty = || JsValue::from(Array::new());
+    match kind {
+        SINGLE | TRUE_FALSE | MULTIPLE => object(&[("choice", empty())]),
+        FILL => object(&[("blanks", Object::new().into())]),
+        NUMERIC => object(&[("number", "".into())]),
+        ORDERING => object(&[("order", empty())]),
+        MATCHING => object(&[("pairs", empty())]),
+        _ => object(&[("text", "".into())]),
+    }
+}
+
+/// Whether an `Answer` says nothing (missing, or an empty value of its kind).
+pub fn is_blank(a: &JsValue) -> bool {
+    if a.is_undefined() || a.is_null() {
+        return true;
+    }
+    ["choice", "order", "pairs"]
+        .iter()
+        .any(|k| Array::is_array(&field(a, k)) && Array::from(&field(a, k)).length() == 0)
+        || ["number", "text"]
+            .iter()
+            .any(|k| field(a, k).as_string().is_some_and(|s| s.trim().is_empty()))
+        || {
+            let b = field(a, "blanks");
+            b.is_object() && Object::keys(&b.unchecked_into::<Object>()).length() == 0
+        }
 }
 
 /// An answer in words, for the review: choice texts, blanks, the number, the order, the pairs.
