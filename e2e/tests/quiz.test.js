@@ -268,6 +268,12 @@ describe('quizzes at 412×915', () => {
     assert.equal(sql(`SELECT COUNT(*) FROM attempt_answers WHERE attempt_id = '${attempt}'`), String(GRADED.questions.length));
     assert.equal(sql(`SELECT outcome FROM attempt_answers WHERE attempt_id = '${attempt}' AND question_id = '${q5.id}'`), 'unanswered');
     assert.equal(sql(`SELECT score || '/' || max_score FROM attempts WHERE id = '${attempt}'`), `${score}.0/${max}.0`);
+
+    // 再做一次 leads back to the rules, which offer a new attempt (2 of 3 remain) and list this one.
+    await page.getByRole('button', { name: '再做一次' }).click();
+    await page.waitForURL(`**/quiz/${GRADED.id}`);
+    await page.getByRole('button', { name: '开始作答' }).waitFor();
+    assert.match(await page.locator('.qz-attempts').innerText(), /#1 · 40% · 未通过/);
   });
 
   test('a timed exam counts down and submits itself at 0 with what was answered', async () => {

@@ -905,7 +905,9 @@ impl Runner {
                 *self.screen.borrow_mut() = Screen::Loading;
                 self.show(wanted);
             }
-            "start" | "again" => self.start(),
+            "start" => self.start(),
+            // Back to the rules: they offer a new attempt only where one remains.
+            "again" => navigate(&quiz_href(&self.quiz_id, None), false),
             "go" | "prev" | "next" => {
                 let to = closest_data(ev, "data-i").and_then(|s| s.parse::<usize>().ok());
                 self.with_take(|t| {
