@@ -3,11 +3,13 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::account::MyPage;
 use crate::components::Header;
+use crate::dashboard::Kind;
 use crate::lazy::LazyPage;
 use crate::router::{provide_router, use_url, Url};
 use crate::state::{provide_i18n, provide_session, use_i18n, use_title};
-use crate::{account, dashboard, discovery, embed, player, quiz};
+use crate::{account, discovery, embed, player, quiz};
 
 /// Links into the app; pages build URLs only through these.
 pub mod href {
@@ -66,7 +68,7 @@ pub mod href {
 }
 
 /// A page of the app, parsed from the URL's path.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 enum Page {
     Catalog,
     Search,
@@ -78,9 +80,9 @@ enum Page {
     Quiz(String),
     /// The wrong-answer book.
     Mistakes,
-    Dashboard,
-    SignIn,
-    SignUp,
+    /// The learner's own pages (account chunk): sign in and up, the dashboard, a certificate,
+    /// staff analytics. One variant, so one loader in the shell.
+    Mine(MyPage),
     EmbedCourse(String),
     EmbedLesson(String),
     NotFound,
@@ -98,9 +100,16 @@ impl Page {
             ["learn", course] | ["learn", course, _] => Page::Learn((*course).into()),
             ["quiz", id] | ["quiz", id, _] => Page::Quiz((*id).into()),
             ["mistakes"] => Page::Mistakes,
-            ["dashboard"] => Page::Dashboard,
-            ["sign-in"] => Page::SignIn,
-            ["sign-up"] => Page::SignUp,
+            ["dashboard"] => Page::Mine(MyPage::Dashboard(Kind::Dashboard, String::new())),
+            ["verify", code] => Page::Mine(MyPage::Dashboard(Kind::Certificate, (*code).into())),
+            ["analytics", "institution", id] => {
+                Page::Mine(MyPage::Dashboard(Kind::Institution, (*id).into()))
+            }
+            ["analytics", "course", id] => {
+                Page::Mine(MyPage::Dashboard(Kind::Course, (*id).into()))
+            }
+            ["sign-in"] => Page::Mine(MyPage::SignIn),
+            ["sign-up"] => Page::Mine(MyPage::SignUp),
             ["embed", "course", id] => Page::EmbedCourse((*id).into()),
             ["embed", "lesson", id] => Page::EmbedLesson((*id).into()),
             _ => Page::NotFound,
@@ -138,9 +147,7 @@ pub fn App() -> impl IntoView {
         Page::Learn(course) => lazy(move || player::learn_page(course.clone())),
         Page::Quiz(id) => lazy(move || quiz::quiz_page(id.clone())),
         Page::Mistakes => lazy(|| quiz::quiz_page(String::new())),
-        Page::Dashboard => dashboard::DashboardPage().into_any(),
-        Page::SignIn => lazy(|| account::account_page(false)),
-        Page::SignUp => lazy(|| account::account_page(true)),
+        Page::Mine(page) => lazy(move || account::account_page(page.clone())),
         Page::EmbedCourse(_) => embed::EmbedCoursePage().into_any(),
         Page::EmbedLesson(_) => embed::EmbedLessonPage().into_any(),
         Page::NotFound => NotFound().into_any(),

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod catalog;
+pub mod dashboard;
 pub mod learn;
 pub mod quiz;
 

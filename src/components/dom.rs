@@ -6,8 +6,14 @@
 //! few bytes per element. Text always becomes text nodes and values attributes: nothing is ever
 //! parsed as HTML. Interactive parts stay Leptos views, or use one delegated listener.
 
+use std::rc::Rc;
+
 use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+
+use crate::api::ApiError;
+use crate::state::I18n;
 
 /// An element or a text.
 pub enum Node {
@@ -65,7 +71,7 @@ impl Node {
             Node::Text(s) => doc.create_text_node(&s).into(),
             Node::El(tag, attrs, children) => {
                 // Only SVG needs its namespace; everything else is HTML.
-                let el = if matches!(tag, "svg" | "path") {
+                let el = if matches!(tag, "svg" | "path" | "rect" | "circle" | "g") {
                     doc.create_element_ns(Some("http://www.w3.org/2000/svg"), tag)
                 } else {
                     doc.create_element(tag)
@@ -143,5 +149,78 @@ pub fn focus_selector(selector: &str) {
         .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
     {
         let _ = el.focus();
+    }
+}
+
+/// A JS callback kept alive while the page listens.
+pub type Listener = Closure<dyn Fn(web_sys::Event)>;
+
+/// Adds one delegated listener per event type (click, change, input, submit) on `root`, calling
+/// `f` with a weak owner: builder-made pages handle every control through these.
+pub fn listen<T: 'static>(
+    root: &web_sys::Element,
+    owner: &Rc<T>,
+    f: fn(&Rc<T>, &web_sys::Event),
+) -> Vec<Listener> {
+    ["click", "change", "input", "submit"]
+        .into_iter()
+        .map(|name| {
+            let weak = Rc::downgrade(owner);
+            let on = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
+                if let Some(o) = weak.upgrade() {
+                    f(&o, &ev);
+                }
+            });
+            let _ = root.add_event_listener_with_callback(name, on.as_ref().unchecked_ref());
+            on
+        })
+        .collect()
+}
+
+/// Removes the listeners [`listen`] added.
+pub fn unlisten(root: &web_sys::Element, listeners: Vec<Listener>) {
+    for on in listeners {
+        for name in ["click", "change", "input", "submit"] {
+            let _ = root.remove_event_listener_with_callback(name, on.as_ref().unchecked_ref());
+        }
+    }
+}
+
+/// The error block with a retry button (`data-act="reload"`).
+pub fn error_nodes(i18n: I18n, error: &ApiError) -> Vec<Node> {
+    let m = crate::i18n::messages(i18n.locale());
+    web_sys::console::warn_1(&format!("Jieti: {error}").into());
+    let body = match error {
+        ApiError::Network(_) => m.error_network.to_owned(),
+        ApiError::Status {
+            status, message, ..
+        } if *status < 500 => message.clone(),
+        _ => m.error_server.to_owned(),
+    };
+    vec![el(
+        "section",
+        "pl-error",
+        vec![
+            el("h2", "", vec![text(m.error_title)]),
+            el("p", "", vec![text(body)]),
+            el("button", "button", vec![text(m.retry)])
+                .attr("type", "button")
+                .attr("data-act", "reload"),
+        ],
+    )
+    .attr("role", "alert")]
+}
+
+/// Adds a page's stylesheet to the document once (`id` names it): page CSS travels in its page's
+/// wasm chunk instead of the shell every route loads.
+pub fn inject_css(id: &str, css: &str) {
+    let doc = document();
+    if doc.get_element_by_id(id).is_some() {
+        return;
+    }
+    if let (Ok(style), Some(head)) = (doc.create_element("style"), doc.head()) {
+        style.set_id(id);
+        style.set_text_content(Some(css));
+        let _ = head.append_child(&style);
     }
 }

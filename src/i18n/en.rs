@@ -39,7 +39,6 @@ pub static MESSAGES: Messages = Messages {
     page_institution: "Institution",
     page_learn: "Learn",
     page_quiz: "Quiz",
-    page_dashboard: "My learning",
     page_sign_in: "Sign in",
     page_embed: "Embedded player",
     paid: "Paid",

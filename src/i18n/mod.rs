@@ -85,8 +85,6 @@ pub struct Messages {
     pub page_learn: &'static str,
     /// Quiz page.
     pub page_quiz: &'static str,
-    /// Dashboard page.
-    pub page_dashboard: &'static str,
     /// Sign-in page.
     pub page_sign_in: &'static str,
     /// Embedded player.

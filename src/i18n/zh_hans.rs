@@ -39,7 +39,6 @@ pub static MESSAGES: Messages = Messages {
     page_institution: "机构主页",
     page_learn: "学习",
     page_quiz: "测验",
-    page_dashboard: "学习中心",
     page_sign_in: "登录",
     page_embed: "嵌入式播放器",
     paid: "付费",

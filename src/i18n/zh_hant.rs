@@ -39,7 +39,6 @@ pub static MESSAGES: Messages = Messages {
     page_institution: "機構主頁",
     page_learn: "學習",
     page_quiz: "測驗",
-    page_dashboard: "學習中心",
     page_sign_in: "登入",
     page_embed: "嵌入式播放器",
     paid: "付費",

@@ -38,6 +38,9 @@ crate::split_page!(
     }
 );
 
+/// The player's styles, injected when the player first shows (they travel in its chunk).
+const CSS: &str = include_str!("../../style/player.css");
+
 /// Storage key: play the next lesson when one ends.
 const AUTO_ADVANCE_KEY: &str = "jieti.autoAdvance";
 
@@ -82,6 +85,7 @@ pub fn LearnPage(
     /// The course id.
     course: String,
 ) -> impl IntoView {
+    crate::components::dom::inject_css("pl-css", CSS);
     let i18n = use_i18n();
     let session = use_session();
     let sync_state = use_sync();

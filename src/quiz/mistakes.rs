@@ -8,12 +8,14 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::quiz_href;
 use super::text::{self, QuizText};
 use super::widgets::{self, fmt_num, Question};
-use super::{error_nodes, listen, quiz_href, unlisten, Listener};
 use crate::api::quiz as api;
 use crate::api::ApiError;
-use crate::components::dom::{closest_data, el, link, span, text, Node};
+use crate::components::dom::{
+    closest_data, el, error_nodes, link, listen, span, text, unlisten, Listener, Node,
+};
 use crate::player::data::{field, list, num, object, text_of};
 use crate::player::fill;
 use crate::state::sync::{now_ms, stringify};

@@ -20,7 +20,9 @@ use wasm_bindgen::JsCast;
 
 use crate::api::quiz as api;
 use crate::api::ApiError;
-use crate::components::dom::{closest_data, el, link, span, text, Node};
+use crate::components::dom::{
+    closest_data, el, error_nodes, link, listen, span, text, unlisten, Listener, Node,
+};
 use crate::player::data::{field, list, num, object, opt_text, text_of};
 use crate::player::fill;
 use crate::router::{navigate, use_url};
@@ -47,15 +49,7 @@ crate::split_page!(
 const CSS: &str = include_str!("../../style/quiz.css");
 
 fn ensure_css() {
-    let doc = document();
-    if doc.get_element_by_id("qz-css").is_some() {
-        return;
-    }
-    if let (Ok(style), Some(head)) = (doc.create_element("style"), doc.head()) {
-        style.set_id("qz-css");
-        style.set_text_content(Some(CSS));
-        let _ = head.append_child(&style);
-    }
+    crate::components::dom::inject_css("qz-css", CSS);
 }
 
 /// The href of a quiz, or of one attempt at it.
@@ -65,63 +59,6 @@ pub fn quiz_href(quiz: &str, attempt: Option<&str>) -> String {
         Some(a) => format!("/quiz/{q}/{}", jieti_api::encode_component(a)),
         None => format!("/quiz/{q}"),
     }
-}
-
-/// A JS callback kept alive while the page listens.
-type Listener = Closure<dyn Fn(web_sys::Event)>;
-
-/// Adds one delegated listener per event type on `root`, calling `f` with a weak owner.
-fn listen<T: 'static>(
-    root: &web_sys::Element,
-    owner: &Rc<T>,
-    f: fn(&Rc<T>, &web_sys::Event),
-) -> Vec<Listener> {
-    ["click", "change", "input"]
-        .into_iter()
-        .map(|name| {
-            let weak = Rc::downgrade(owner);
-            let on = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
-                if let Some(o) = weak.upgrade() {
-                    f(&o, &ev);
-                }
-            });
-            let _ = root.add_event_listener_with_callback(name, on.as_ref().unchecked_ref());
-            on
-        })
-        .collect()
-}
-
-fn unlisten(root: &web_sys::Element, listeners: Vec<Listener>) {
-    for on in listeners {
-        for name in ["click", "change", "input"] {
-            let _ = root.remove_event_listener_with_callback(name, on.as_ref().unchecked_ref());
-        }
-    }
-}
-
-/// The error block with a retry button (`data-act="reload"`).
-fn error_nodes(i18n: I18n, error: &ApiError) -> Vec<Node> {
-    let m = crate::i18n::messages(i18n.locale());
-    web_sys::console::warn_1(&format!("Jieti: {error}").into());
-    let body = match error {
-        ApiError::Network(_) => m.error_network.to_owned(),
-        ApiError::Status {
-            status, message, ..
-        } if *status < 500 => message.clone(),
-        _ => m.error_server.to_owned(),
-    };
-    vec![el(
-        "section",
-        "qz-card pl-error",
-        vec![
-            el("h2", "", vec![text(m.error_title)]),
-            el("p", "", vec![text(body)]),
-            el("button", "button", vec![text(m.retry)])
-                .attr("type", "button")
-                .attr("data-act", "reload"),
-        ],
-    )
-    .attr("role", "alert")]
 }
 
 /// `m:ss` or `h:mm:ss`.

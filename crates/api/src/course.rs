@@ -104,6 +104,12 @@ pub struct QualityIndex {
     /// Share of graduates employed, as the institution reports it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub employment_rate: Option<f32>,
+    /// Share of its analysed quiz questions that item analysis does not flag.
+    ///
+    /// The app does not show it on the public page yet, so its wasm decoder skips it (bytes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", serde(skip_deserializing))]
+    pub assessment_quality: Option<f32>,
 }
 
 /// `GET /api/v1/institutions/{id}`: an institution's profile and quality index.

@@ -6,6 +6,7 @@
 mod account;
 mod catalog;
 mod course;
+mod dashboard;
 mod error;
 mod learn;
 mod quiz;
@@ -13,6 +14,7 @@ mod quiz;
 pub use account::*;
 pub use catalog::*;
 pub use course::*;
+pub use dashboard::*;
 pub use error::*;
 pub use learn::*;
 pub use quiz::*;

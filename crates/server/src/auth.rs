@@ -9,7 +9,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use axum::extract::FromRequestParts;
 use axum::http::{header, request::Parts};
-use jieti_api::{LearnerKind, Me};
+use jieti_api::{LearnerKind, Me, Role};
 use rand_core::{OsRng, RngCore};
 use sha2::{Digest, Sha256};
 
@@ -102,9 +102,33 @@ pub struct Learner {
     pub display_name: Option<String>,
     /// Hash of the token used for this request.
     pub token_hash: String,
+    /// Learner, staff or admin.
+    pub role: Role,
+    /// For staff: their institution.
+    pub institution_id: Option<String>,
 }
 
 impl Learner {
+    /// Whether this learner may see and manage `institution_id`'s analytics and certificates.
+    pub fn manages(&self, institution_id: &str) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Staff => self.institution_id.as_deref() == Some(institution_id),
+            Role::Learner => false,
+        }
+    }
+
+    /// [`Learner::manages`] as a 403 for handlers.
+    pub fn require_manages(&self, institution_id: &str) -> Result<(), AppError> {
+        if self.manages(institution_id) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(
+                "only staff of this institution or an admin may do this".into(),
+            ))
+        }
+    }
+
     /// The wire form.
     pub fn me(&self) -> Me {
         Me {
@@ -131,20 +155,36 @@ fn bearer(parts: &Parts) -> Option<&str> {
 
 async fn lookup(state: &AppState, token: &str) -> Result<Option<Learner>, AppError> {
     let hash = token_hash(token);
-    let row: Option<(String, Option<String>, Option<String>)> = sqlx::query_as(
-        "SELECT l.id, l.email, l.display_name FROM sessions s JOIN learners l ON l.id = s.learner_id
+    #[allow(clippy::type_complexity)]
+    let row: Option<(
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+        Option<String>,
+    )> = sqlx::query_as(
+        "SELECT l.id, l.email, l.display_name, l.role, l.institution_id
+         FROM sessions s JOIN learners l ON l.id = s.learner_id
          WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ?",
     )
     .bind(&hash)
     .bind(now())
     .fetch_optional(&state.db)
     .await?;
-    Ok(row.map(|(id, email, display_name)| Learner {
-        id,
-        email,
-        display_name,
-        token_hash: hash,
-    }))
+    Ok(
+        row.map(|(id, email, display_name, role, institution_id)| Learner {
+            id,
+            email,
+            display_name,
+            token_hash: hash,
+            role: match role.as_str() {
+                "admin" => Role::Admin,
+                "staff" => Role::Staff,
+                _ => Role::Learner,
+            },
+            institution_id,
+        }),
+    )
 }
 
 impl FromRequestParts<AppState> for Learner {

@@ -11,6 +11,7 @@ pub mod quality;
 pub mod quiz;
 pub mod search;
 pub mod seed;
+pub mod stats;
 pub mod web;
 
 use std::path::PathBuf;

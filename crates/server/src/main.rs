@@ -29,6 +29,23 @@ enum Command {
     /// Check content files that institutions import.
     #[command(subcommand)]
     Content(ContentCommand),
+    /// Give an account a role: staff of one institution, admin, or back to learner.
+    Role(RoleArgs),
+}
+
+#[derive(Args)]
+struct RoleArgs {
+    /// The account's email.
+    #[arg(long)]
+    email: String,
+    /// learner, staff or admin.
+    #[arg(long, value_parser = ["learner", "staff", "admin"])]
+    role: String,
+    /// Staff: the institution they work for.
+    #[arg(long, required_if_eq("role", "staff"))]
+    institution: Option<String>,
+    #[command(flatten)]
+    db: DbArgs,
 }
 
 #[derive(Subcommand)]
@@ -169,6 +186,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Serve(args) => serve(args).await,
             Command::Seed(args) => seed_cmd(args).await,
+            Command::Role(args) => role_cmd(args).await,
             Command::Bench(BenchCommand::Search {
                 courses,
                 seed,
@@ -387,6 +405,14 @@ async fn shutdown_signal() {
 }
 
 fn report_demo(outcome: DemoOutcome, media: &std::path::Path) {
+    for (email, role, institution) in seed::DEMO_ACCOUNTS {
+        tracing::info!(
+            email,
+            role,
+            institution = institution.unwrap_or("all"),
+            "demo account (demo data only; its password is in the README)"
+        );
+    }
     match outcome {
         DemoOutcome::UpToDate => tracing::info!("demo catalog up to date"),
         DemoOutcome::Seeded { courses, videos } => {
@@ -419,5 +445,19 @@ async fn seed_cmd(args: SeedArgs) -> Result<(), String> {
             println!("seeded the demo catalog: {courses} courses, {videos} videos")
         }
     }
+    Ok(())
+}
+
+async fn role_cmd(args: RoleArgs) -> Result<(), String> {
+    let db = db::connect(&args.db.database_url).await?;
+    let institution = (args.role == "staff").then_some(args.institution).flatten();
+    jieti_server::db::learners::set_role(&db, &args.email, &args.role, institution.as_deref())
+        .await?;
+    println!(
+        "{} is now {}{}",
+        args.email,
+        args.role,
+        institution.map(|i| format!(" of {i}")).unwrap_or_default()
+    );
     Ok(())
 }

@@ -526,7 +526,7 @@ async fn the_institution_page_computes_its_quality_index_from_the_data() {
     assert!(completion > 0.1 && completion < 0.7, "{completion}");
     assert!((q0["completion_rate"].as_f64().unwrap() - completion).abs() < 1e-4);
     let parts: Vec<(f64, f64)> = [
-        Some((completion, 0.35)),
+        Some((completion, 0.30)),
         Some(((rating - 1.0) / 4.0, 0.30)),
         employment.map(|e| (e, 0.20)),
     ]
@@ -551,6 +551,6 @@ async fn the_institution_page_computes_its_quality_index_from_the_data() {
     .await;
     let q1 = app.get_json(&format!("/api/v1/institutions/{inst}")).await["quality"].clone();
     assert_eq!(q1["active_learners"], 1);
-    // log10(2) / 4 ≈ 0.075 joins with weight 0.15: the score drops, as a near-empty class should count.
+    // log10(2) / 4 ≈ 0.075 joins with weight 0.10: the score drops, as a near-empty class should count.
     assert!(q1["score"].as_u64().unwrap() < q0["score"].as_u64().unwrap());
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use common::{call, guest, test_app, TestApp};
 use jieti_api::{Answer, Blank, Choice, StemPart};
+use jieti_server::db::learners::set_role;
 use jieti_server::db::quiz::upsert_quiz;
 use jieti_server::http::{mounted_routes, OPENAPI_JSON};
 use jieti_server::quiz::QuizDef;
@@ -141,6 +142,29 @@ fn check(doc: &Value, schema: &Value, value: &Value, at: &str, errors: &mut Vec<
             errors.push(format!("{at}: longer than maxLength {max}"));
         }
     }
+    if let (Some(min), Some(s)) = (
+        schema.get("minLength").and_then(Value::as_u64),
+        value.as_str(),
+    ) {
+        if (s.chars().count() as u64) < min {
+            errors.push(format!("{at}: shorter than minLength {min}"));
+        }
+    }
+    if let (Some("date"), Some(s)) = (schema.get("format").and_then(Value::as_str), value.as_str())
+    {
+        let b = s.as_bytes();
+        let shaped = b.len() == 10
+            && b.iter().enumerate().all(|(i, c)| {
+                if i == 4 || i == 7 {
+                    *c == b'-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            });
+        if !shaped {
+            errors.push(format!("{at}: {s:?} is not a YYYY-MM-DD date"));
+        }
+    }
     if let Some(obj) = value.as_object() {
         let props = schema.get("properties").and_then(Value::as_object);
         // A map (`additionalProperties` is a schema) checks every value not named in `properties`;
@@ -247,6 +271,27 @@ fn the_checker_catches_violations() {
     assert!(errors.iter().any(|e| e.contains("expert")));
     assert!(errors.iter().any(|e| e.contains("missing required title")));
     assert!(errors.iter().any(|e| e.contains("property extra")));
+}
+
+#[test]
+fn the_checker_catches_bad_dates_and_short_strings() {
+    let doc = document();
+    let schemas = &doc["components"]["schemas"];
+    let errors_of = |name: &str, value: Value| {
+        let mut errors = Vec::new();
+        check(&doc, &schemas[name], &value, name, &mut errors);
+        errors
+    };
+    assert!(errors_of("StudyDay", json!({"date": "2026-11-29", "seconds": 0})).is_empty());
+    for bad in ["2026-11-29T00:00", "29.11.2026", "2026-1-29", ""] {
+        let errors = errors_of("StudyDay", json!({"date": bad, "seconds": 0}));
+        assert!(
+            errors.iter().any(|e| e.contains("YYYY-MM-DD")),
+            "{bad}: {errors:?}"
+        );
+    }
+    let errors = errors_of("RevokeCertificate", json!({"reason": ""}));
+    assert!(errors.iter().any(|e| e.contains("minLength")), "{errors:?}");
 }
 
 /// The `(method, documented path)` a request URI is served under: the documented template whose
@@ -879,4 +924,586 @@ fn every_answer_and_stem_part_matches_its_schema() {
         errors.iter().any(|e| e.contains("SubmitAttempt.answers.q")),
         "{errors:?}"
     );
+}
+
+/// python-basics' graded quiz: passing it with every lesson complete earns the course's certificate.
+const GRADED_QUIZ: &str = "python-basics-quiz";
+
+/// A right answer to each auto-graded question of a seeded quiz, built from its key, in quiz order.
+fn right_answers(quiz_id: &str) -> Vec<(String, Value)> {
+    let quizzes: Value =
+        serde_json::from_str(include_str!("../seed/quizzes.json")).expect("seeded quizzes");
+    let quiz = quizzes
+        .as_array()
+        .expect("quizzes")
+        .iter()
+        .find(|q| q["id"] == quiz_id)
+        .unwrap_or_else(|| panic!("no seeded quiz {quiz_id}"));
+    quiz["questions"]
+        .as_array()
+        .expect("questions")
+        .iter()
+        .filter_map(|q| {
+            let key = &q["key"];
+            let answer = if let Some(c) = key.get("choice") {
+                json!({"choice": c["correct"]})
+            } else if let Some(b) = key.get("blanks") {
+                let first: serde_json::Map<String, Value> = b["accepted"]
+                    .as_object()?
+                    .iter()
+                    .map(|(id, accepted)| (id.clone(), accepted[0].clone()))
+                    .collect();
+                json!({ "blanks": first })
+            } else if let Some(n) = key.get("numeric") {
+                json!({"number": n["value"].to_string()})
+            } else if let Some(o) = key.get("order") {
+                json!({"order": o["correct"]})
+            } else if let Some(p) = key.get("pairs") {
+                json!({"pairs": p["correct"]})
+            } else {
+                return None; // essays
+            };
+            Some((q["id"].as_str()?.to_owned(), answer))
+        })
+        .collect()
+}
+
+/// Asserts a 400's error body names `field`.
+fn assert_field(reply: &Value, field: &str) {
+    assert_eq!(reply["error"]["code"], "bad_request", "{reply}");
+    assert_eq!(reply["error"]["field"], field, "{reply}");
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_millis() as i64
+}
+
+impl<'a> Client<'a> {
+    /// Another client of the same app and document.
+    fn with(&self, token: Option<String>) -> Client<'a> {
+        Client {
+            app: self.app,
+            doc: self.doc,
+            token,
+        }
+    }
+
+    /// Signs up an account through the API and returns a client holding its token.
+    async fn sign_up(&self, email: &str, display_name: &str) -> Client<'a> {
+        let session = self
+            .with(None)
+            .send(
+                "POST",
+                "/api/v1/account",
+                Some(json!({"email": email, "password": "contract-pass-1", "display_name": display_name})),
+                201,
+            )
+            .await;
+        self.with(Some(session["token"].as_str().expect("token").to_owned()))
+    }
+
+    /// Starts and submits an attempt at `quiz_id` with `answers`; returns the attempt.
+    async fn take_quiz(&self, quiz_id: &str, answers: Value, submission_id: &str) -> Value {
+        let attempt = self
+            .send(
+                "POST",
+                &format!("/api/v1/quizzes/{quiz_id}/attempts"),
+                None,
+                200,
+            )
+            .await;
+        let id = attempt["id"].as_str().expect("attempt id");
+        self.send(
+            "POST",
+            &format!("/api/v1/attempts/{id}/submit"),
+            Some(json!({"submission_id": submission_id, "answers": answers})),
+            200,
+        )
+        .await
+    }
+
+    /// Studies every lesson of `course_id` to completion with progress events ending at `end_ms`,
+    /// each claiming the 10 s before it; returns how many events were sent.
+    async fn study_course(&self, course_id: &str, end_ms: i64) -> usize {
+        let detail = self.get(&format!("/api/v1/courses/{course_id}"), 200).await;
+        let mut actions = Vec::new();
+        for chapter in detail["chapters"].as_array().expect("chapters") {
+            for lesson in chapter["lessons"].as_array().expect("lessons") {
+                let id = lesson["id"].as_str().expect("lesson id").to_owned();
+                let l = self.get(&format!("/api/v1/lessons/{id}"), 200).await;
+                if l["kind"] == "video" {
+                    let d = l["video"]["duration_s"].as_f64().expect("duration");
+                    let mut from = 0.0;
+                    while from < d {
+                        let to = (from + 10.0_f64).min(d);
+                        actions.push((
+                            id.clone(),
+                            json!({"watched": {"from_s": from, "to_s": to, "rate": 1.0}}),
+                        ));
+                        from += 10.0;
+                    }
+                } else {
+                    actions.push((id.clone(), json!({"read": {"open_s": l["min_read_s"], "reached_end": true, "block": 0}})));
+                }
+            }
+        }
+        let n = actions.len();
+        let events: Vec<Value> = actions
+            .into_iter()
+            .enumerate()
+            .map(|(i, (lesson, action))| {
+                json!({"id": format!("study-{course_id}-{i:06}"), "lesson_id": lesson,
+                       "at_ms": end_ms - (n - 1 - i) as i64 * 10_000, "action": action})
+            })
+            .collect();
+        for chunk in events.chunks(200) {
+            self.send(
+                "POST",
+                "/api/v1/progress/events",
+                Some(json!({ "events": chunk })),
+                200,
+            )
+            .await;
+        }
+        n
+    }
+}
+
+#[tokio::test]
+async fn dashboard_certificates_and_analytics_match_the_documented_schemas() {
+    let app = test_app().await;
+    let doc = document();
+    let anon = Client {
+        app: &app,
+        doc: &doc,
+        token: None,
+    };
+    let me = anon.sign_up("learner@example.com", "Li Hua").await;
+    let staff = anon.sign_up("staff@example.com", "Mabu Staff").await;
+    let outsider = anon.sign_up("outsider@example.com", "Xinghe Staff").await;
+    let admin = anon.sign_up("admin@example.com", "Admin").await;
+    set_role(&app.db, "staff@example.com", "staff", Some("mabu-code"))
+        .await
+        .expect("staff");
+    set_role(
+        &app.db,
+        "outsider@example.com",
+        "staff",
+        Some("xinghe-vocational"),
+    )
+    .await
+    .expect("outsider");
+    set_role(&app.db, "admin@example.com", "admin", None)
+        .await
+        .expect("admin");
+
+    // A fresh learner: nothing studied, the default goal, every optional part absent.
+    anon.get("/api/v1/me/dashboard", 401).await;
+    let empty = me.get("/api/v1/me/dashboard", 200).await;
+    assert_eq!(empty["role"], "learner");
+    for absent in ["institution_id", "resume"] {
+        assert!(empty.get(absent).is_none(), "{absent} in {empty}");
+    }
+    assert_eq!(empty["courses"], json!([]));
+    assert_eq!(
+        empty["time"],
+        json!({"today_s": 0, "week_s": 0, "total_s": 0})
+    );
+    assert_eq!(
+        empty["streak"],
+        json!({"current": 0, "best": 0, "today_met": false})
+    );
+    assert!(empty["quizzes"].get("average_pct").is_none());
+    assert_eq!(empty["days"].as_array().map(Vec::len), Some(28));
+    assert_eq!(empty["days"][27]["date"], empty["today"]);
+    let staff_view = staff.get("/api/v1/me/dashboard", 200).await;
+    assert_eq!(staff_view["role"], "staff");
+    assert_eq!(staff_view["institution_id"], "mabu-code");
+    assert_eq!(
+        admin.get("/api/v1/me/dashboard", 200).await["role"],
+        "admin"
+    );
+
+    // The goal: defaults, a valid change, and each field out of range or unknown.
+    anon.get("/api/v1/me/goal", 401).await;
+    let goal = me.get("/api/v1/me/goal", 200).await;
+    assert_eq!(
+        goal,
+        json!({"weekly_minutes": 150, "daily_minutes": 10, "time_zone": "Asia/Shanghai"})
+    );
+    assert_eq!(empty["goal"], goal);
+    let new_goal = json!({"weekly_minutes": 300, "daily_minutes": 1, "time_zone": "Asia/Tokyo"});
+    anon.send("PUT", "/api/v1/me/goal", Some(new_goal.clone()), 401)
+        .await;
+    for (bad, field) in [
+        (
+            json!({"weekly_minutes": 9, "daily_minutes": 10, "time_zone": "Asia/Shanghai"}),
+            "weekly_minutes",
+        ),
+        (
+            json!({"weekly_minutes": 3001, "daily_minutes": 10, "time_zone": "Asia/Shanghai"}),
+            "weekly_minutes",
+        ),
+        (
+            json!({"weekly_minutes": 150, "daily_minutes": 0, "time_zone": "Asia/Shanghai"}),
+            "daily_minutes",
+        ),
+        (
+            json!({"weekly_minutes": 150, "daily_minutes": 601, "time_zone": "Asia/Shanghai"}),
+            "daily_minutes",
+        ),
+        (
+            json!({"weekly_minutes": 150, "daily_minutes": 10, "time_zone": "Mars/Olympus_Mons"}),
+            "time_zone",
+        ),
+        (
+            json!({"weekly_minutes": 150, "daily_minutes": 10, "time_zone": ""}),
+            "time_zone",
+        ),
+    ] {
+        let mut errors = Vec::new();
+        check(
+            &doc,
+            &doc["components"]["schemas"]["StudyGoal"],
+            &bad,
+            "goal",
+            &mut errors,
+        );
+        // The document states the ranges; which zone names exist only the server knows.
+        let named_zone = bad["time_zone"] != "Asia/Shanghai" && bad["time_zone"] != "";
+        assert_eq!(errors.is_empty(), named_zone, "{bad}: {errors:?}");
+        let reply = me.send("PUT", "/api/v1/me/goal", Some(bad), 400).await;
+        assert_field(&reply, field);
+    }
+    let stored = me
+        .send("PUT", "/api/v1/me/goal", Some(new_goal.clone()), 200)
+        .await;
+    assert_eq!(stored, new_goal);
+    assert_eq!(me.get("/api/v1/me/goal", 200).await, new_goal);
+
+    // Study: every lesson of python-basics, one lesson of another course last, a third enrolled
+    // and untouched; then pass the graded quiz, which issues the certificate.
+    me.send(
+        "PUT",
+        "/api/v1/courses/react-frontend/enrollment",
+        None,
+        200,
+    )
+    .await;
+    let now = now_ms();
+    let sent = me.study_course(QUIZ_COURSE, now - 60_000).await;
+    let sql = me.get("/api/v1/courses/sql-for-data-analysis", 200).await;
+    let sql_lesson = sql["chapters"][0]["lessons"][0]["id"]
+        .as_str()
+        .expect("lesson")
+        .to_owned();
+    let receipt = me
+        .send(
+            "POST",
+            "/api/v1/progress/events",
+            Some(
+                json!({"events": [{"id": "contract-sql-0001", "lesson_id": sql_lesson,
+                "at_ms": now, "action": {"watched": {"from_s": 0.0, "to_s": 10.0, "rate": 1.0}}}]}),
+            ),
+            200,
+        )
+        .await;
+    assert_eq!(receipt["accepted"], 1);
+    let answers: serde_json::Map<String, Value> = right_answers(GRADED_QUIZ).into_iter().collect();
+    let passed = me
+        .take_quiz(
+            GRADED_QUIZ,
+            Value::Object(answers.clone()),
+            "contract-pass-0001",
+        )
+        .await;
+    assert_eq!(passed["result"]["pct"], 100.0);
+    assert_eq!(passed["result"]["passed"], true);
+
+    let dash = me.get("/api/v1/me/dashboard", 200).await;
+    assert_eq!(dash["goal"], new_goal);
+    let courses = dash["courses"].as_array().expect("courses");
+    let statuses: Vec<(&str, &str)> = courses
+        .iter()
+        .map(|c| {
+            (
+                c["course_id"].as_str().unwrap_or(""),
+                c["status"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            ("sql-for-data-analysis", "in_progress"),
+            (QUIZ_COURSE, "completed"),
+            ("react-frontend", "not_started")
+        ],
+        "latest activity first"
+    );
+    let basics = &courses[1];
+    assert_eq!(basics["percent"], 100);
+    assert_eq!(basics["completed_lessons"], basics["lesson_count"]);
+    assert!(basics.get("next_lesson").is_none());
+    let code = basics["certificate_code"]
+        .as_str()
+        .expect("a certificate for the completed course")
+        .to_owned();
+    let untouched = &courses[2];
+    assert_eq!(untouched["percent"], 0);
+    assert!(untouched.get("last_activity_ms").is_none());
+    assert!(untouched.get("certificate_code").is_none());
+    assert!(untouched["next_lesson"]["id"].is_string());
+    assert_eq!(dash["resume"]["course_id"], "sql-for-data-analysis");
+    assert_eq!(dash["resume"]["lesson_id"], sql_lesson.as_str());
+    assert_eq!(dash["resume"]["at_ms"], now);
+    // Time: the events' spans, counted once; today is within the week, the week within ever.
+    let time = &dash["time"];
+    let (today_s, week_s, total_s) = (
+        time["today_s"].as_u64().expect("today"),
+        time["week_s"].as_u64().expect("week"),
+        time["total_s"].as_u64().expect("total"),
+    );
+    // Each event claims at most 120 s (reading) and they are 10 s apart: the union is bounded.
+    assert!(
+        total_s >= 60 && total_s <= sent as u64 * 10 + 130,
+        "{sent} events: {time}"
+    );
+    assert!(today_s <= week_s && week_s <= total_s, "{time}");
+    assert_eq!(dash["days"][27]["date"], dash["today"]);
+    assert_eq!(dash["days"][27]["seconds"], today_s);
+    let streak = &dash["streak"];
+    assert_eq!(streak["today_met"], today_s >= 60, "{streak}");
+    if today_s >= 60 {
+        assert!(streak["current"].as_u64() >= Some(1), "{streak}");
+    }
+    assert_eq!(dash["quizzes"]["quizzes_taken"], 1);
+    assert_eq!(dash["quizzes"]["average_pct"], 100.0);
+    assert_eq!(dash["quizzes"]["recent"][0]["quiz_id"], GRADED_QUIZ);
+    assert_eq!(dash["quizzes"]["recent"][0]["passed"], true);
+    assert!(dash["quizzes"]["recent"][0]["submitted_at"].as_i64() >= Some(now - 60_000));
+    let certificates = dash["certificates"].as_array().expect("certificates");
+    assert_eq!(certificates.len(), 1);
+    let cert = &certificates[0];
+    assert_eq!(cert["code"], code.as_str());
+    assert_eq!(cert["holder"], "Li Hua");
+    assert_eq!(cert["course_id"], QUIZ_COURSE);
+    assert_eq!(cert["institution_id"], "mabu-code");
+    assert!(cert.get("revoked_at").is_none());
+    const CROCKFORD: &str = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    assert!(
+        code.len() == 20 && code.chars().all(|c| CROCKFORD.contains(c)),
+        "{code}"
+    );
+
+    // Verification is public; codes are read as typed; unknown ones are 404.
+    let verified = anon.get(&format!("/api/v1/certificates/{code}"), 200).await;
+    assert_eq!(&verified, cert);
+    let typed = format!("{}-{}", &code[..10], &code[10..]).to_lowercase();
+    assert_eq!(
+        anon.get(&format!("/api/v1/certificates/{typed}"), 200)
+            .await,
+        verified
+    );
+    let unknown = if code == "00000000000000000000" {
+        "11111111111111111111"
+    } else {
+        "00000000000000000000"
+    };
+    let reply = anon
+        .get(&format!("/api/v1/certificates/{unknown}"), 404)
+        .await;
+    assert_eq!(reply["error"]["code"], "not_found");
+    anon.get("/api/v1/certificates/not-a-code", 404).await;
+
+    // Ten more learners take the graded quiz once each, so its items have enough responses to
+    // analyse: q1 right for everyone (too easy), q2–q5 right for the stronger ones, q6 right only
+    // for the weakest three (negative discrimination).
+    let keys = right_answers(GRADED_QUIZ);
+    assert_eq!(keys.len(), 6, "python-basics-quiz's six questions");
+    for i in 0..10usize {
+        let learner = anon.with(Some(guest(&app).await));
+        let mut picked = serde_json::Map::new();
+        for (j, (id, answer)) in keys.iter().enumerate() {
+            let right = match j {
+                0 => true,
+                5 => i < 3,
+                _ => i >= 2 * j,
+            };
+            if right {
+                picked.insert(id.clone(), answer.clone());
+            }
+        }
+        learner
+            .take_quiz(
+                GRADED_QUIZ,
+                Value::Object(picked),
+                &format!("contract-item-{i:04}"),
+            )
+            .await;
+    }
+
+    // Course analytics: staff of the institution and admins only.
+    let course_uri = format!("/api/v1/courses/{QUIZ_COURSE}/analytics");
+    anon.get(&course_uri, 401).await;
+    assert_eq!(me.get(&course_uri, 403).await["error"]["code"], "forbidden");
+    outsider.get(&course_uri, 403).await;
+    staff
+        .get("/api/v1/courses/no-such-course/analytics", 404)
+        .await;
+    staff
+        .get("/api/v1/courses/java-spring-boot/analytics", 403)
+        .await;
+    outsider
+        .get("/api/v1/courses/java-spring-boot/analytics", 200)
+        .await;
+    let figures = staff.get(&course_uri, 200).await;
+    let admin_view = admin.get(&course_uri, 200).await;
+    assert_eq!(admin_view["funnel"], figures["funnel"]);
+    assert_eq!(admin_view["certificates"], figures["certificates"]);
+    assert_eq!(figures["course_id"], QUIZ_COURSE);
+    assert_eq!(figures["institution_id"], "mabu-code");
+    assert!(figures["enrolled"].as_u64() >= Some(1));
+    assert!(figures["completed"].as_u64() >= Some(1));
+    assert!(figures["avg_days_to_complete"].is_number());
+    assert!(
+        figures["enrolments"][11]["count"].as_u64() >= Some(1),
+        "enrolled this week"
+    );
+    assert_eq!(
+        figures["funnel"].as_array().map(Vec::len),
+        basics["lesson_count"].as_u64().map(|n| n as usize)
+    );
+    assert_eq!(figures["certificates"][0]["code"], code.as_str());
+    let quiz = figures["quizzes"]
+        .as_array()
+        .expect("quizzes")
+        .iter()
+        .find(|q| q["quiz_id"] == GRADED_QUIZ)
+        .expect("the graded quiz");
+    assert_eq!(quiz["mode"], "graded");
+    assert_eq!(quiz["learners"], 11);
+    let histogram: u64 = quiz["histogram"]
+        .as_array()
+        .expect("histogram")
+        .iter()
+        .filter_map(Value::as_u64)
+        .sum();
+    assert_eq!(histogram, 11);
+    let item = |id: &str| {
+        quiz["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|it| it["question_id"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("no item {id}"))
+    };
+    let easy = item(&keys[0].0);
+    assert_eq!(easy["responses"], 11);
+    assert_eq!(easy["difficulty"], 1.0);
+    assert!(easy.get("discrimination").is_none(), "no variance: {easy}");
+    assert_eq!(easy["flags"], json!(["too_easy"]));
+    let reversed = item(&keys[5].0);
+    assert!(
+        reversed["discrimination"].as_f64() < Some(0.0),
+        "{reversed}"
+    );
+    assert!(reversed["upper_lower"].is_number(), "{reversed}");
+    assert_eq!(reversed["flags"], json!(["negative_discrimination"]));
+
+    // Institution analytics: scope first, so others cannot probe which institutions exist.
+    let inst_uri = "/api/v1/institutions/mabu-code/analytics";
+    anon.get(inst_uri, 401).await;
+    me.get(inst_uri, 403).await;
+    outsider.get(inst_uri, 403).await;
+    staff
+        .get("/api/v1/institutions/no-such-place/analytics", 403)
+        .await;
+    admin
+        .get("/api/v1/institutions/no-such-place/analytics", 404)
+        .await;
+    let overview = staff.get(inst_uri, 200).await;
+    let admin_view = admin.get(inst_uri, 200).await;
+    assert_eq!(admin_view["courses"], overview["courses"]);
+    assert_eq!(overview["institution_id"], "mabu-code");
+    assert!(overview["items_analysed"].as_u64() >= Some(6), "{overview}");
+    assert!(overview["items_flagged"].as_u64() >= Some(2), "{overview}");
+    assert!(overview["quality"]["assessment_quality"].is_number());
+    let row = overview["courses"]
+        .as_array()
+        .expect("courses")
+        .iter()
+        .find(|c| c["course_id"] == QUIZ_COURSE)
+        .expect("python-basics listed");
+    assert!(row["flagged_items"].as_u64() >= Some(2), "{row}");
+    // The public profile shows the same quality index.
+    let profile = anon.get("/api/v1/institutions/mabu-code", 200).await;
+    assert_eq!(profile["quality"], overview["quality"]);
+    outsider
+        .get("/api/v1/institutions/xinghe-vocational/analytics", 200)
+        .await;
+    // The demo activity seeded for jinzhang-accounting (many learners, a mock exam) reads as
+    // documented too.
+    admin
+        .get("/api/v1/courses/junior-accountant-practice/analytics", 200)
+        .await;
+    admin
+        .get("/api/v1/institutions/jinzhang-accounting/analytics", 200)
+        .await;
+
+    // Revocation: staff of the awarding institution and admins only.
+    let revoke_uri = format!("/api/v1/certificates/{code}/revoke");
+    let reason = json!({"reason": "Quiz answers were shared."});
+    anon.send("POST", &revoke_uri, Some(reason.clone()), 401)
+        .await;
+    me.send("POST", &revoke_uri, Some(reason.clone()), 403)
+        .await;
+    outsider
+        .send("POST", &revoke_uri, Some(reason.clone()), 403)
+        .await;
+    staff
+        .send(
+            "POST",
+            &format!("/api/v1/certificates/{unknown}/revoke"),
+            Some(reason.clone()),
+            404,
+        )
+        .await;
+    for bad in [json!({"reason": "   "}), json!({"reason": "x".repeat(201)})] {
+        let reply = staff.send("POST", &revoke_uri, Some(bad), 400).await;
+        assert_field(&reply, "reason");
+    }
+    staff
+        .send(
+            "POST",
+            &revoke_uri,
+            Some(json!({"why": "no reason field"})),
+            400,
+        )
+        .await;
+    let revoked = staff
+        .send("POST", &revoke_uri, Some(reason.clone()), 200)
+        .await;
+    assert_eq!(revoked["code"], code.as_str());
+    assert!(revoked["revoked_at"].is_i64(), "{revoked}");
+    assert_eq!(revoked["revoked_reason"], "Quiz answers were shared.");
+    let again = admin
+        .send(
+            "POST",
+            &revoke_uri,
+            Some(json!({"reason": "Another reason."})),
+            200,
+        )
+        .await;
+    assert_eq!(again, revoked, "the first revocation stands");
+    assert_eq!(
+        anon.get(&format!("/api/v1/certificates/{code}"), 200).await,
+        revoked
+    );
+    let dash = me.get("/api/v1/me/dashboard", 200).await;
+    assert_eq!(dash["certificates"][0], revoked);
 }

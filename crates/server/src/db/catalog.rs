@@ -297,6 +297,16 @@ struct InstitutionRow {
 pub async fn institution_detail(
     db: &Db,
     id: &str,
+) -> crate::error::AppResult<Option<jieti_api::InstitutionDetail>> {
+    let figures = super::analytics::institution_figures(db, id).await?;
+    Ok(institution_detail_with(db, id, &figures).await?)
+}
+
+/// [`institution_detail`] with the analytics figures already computed.
+pub async fn institution_detail_with(
+    db: &Db,
+    id: &str,
+    figures: &super::analytics::InstitutionFigures,
 ) -> Result<Option<jieti_api::InstitutionDetail>, sqlx::Error> {
     let row: Option<InstitutionRow> = sqlx::query_as(
         "SELECT i.id, i.name, i.name_en, i.city, i.founded, i.verified, i.description, i.employment_rate,
@@ -340,6 +350,7 @@ pub async fn institution_detail(
         r.rating_count.max(0) as u64,
         active.max(0) as u64,
         r.employment_rate,
+        figures.assessment_quality(),
     );
     Ok(Some(jieti_api::InstitutionDetail {
         id: r.id,

@@ -41,6 +41,8 @@ async fn me(
         email,
         display_name,
         token_hash: String::new(),
+        role: jieti_api::Role::Learner,
+        institution_id: None,
     }
     .me())
 }
@@ -103,6 +105,7 @@ pub async fn sign_up(
                 .bind(&g.id)
                 .execute(&mut *tx)
                 .await?;
+            super::certificates::name_holder(&mut tx, &g.id).await?;
             // A new session for the new privileges; the guest token stops working.
             sqlx::query("UPDATE sessions SET revoked_at = ? WHERE token_hash = ?")
                 .bind(now)
@@ -152,6 +155,16 @@ pub async fn sign_in(db: &Db, learner_id: &str, guest: Option<&Learner>) -> AppR
         .await?;
         super::learning::adopt(&mut tx, &g.id, learner_id).await?;
         super::quiz::adopt(&mut tx, &g.id, learner_id).await?;
+        super::certificates::adopt(&mut tx, &g.id, learner_id).await?;
+        // The guest's passed quizzes and the account's lessons may only now meet a course's rule.
+        let courses: Vec<String> =
+            sqlx::query_scalar("SELECT course_id FROM enrollments WHERE learner_id = ?")
+                .bind(learner_id)
+                .fetch_all(&mut *tx)
+                .await?;
+        for course in courses {
+            super::certificates::issue_if_earned(&mut tx, learner_id, &course).await?;
+        }
         sqlx::query("UPDATE sessions SET revoked_at = ? WHERE token_hash = ?")
             .bind(auth::now())
             .bind(&g.token_hash)
@@ -349,5 +362,35 @@ pub async fn delete_review(db: &Db, learner_id: &str, course_id: &str) -> AppRes
         shift_rating(&mut tx, course_id, Some(r.clamp(1, 5) as u8), None).await?;
     }
     tx.commit().await?;
+    Ok(())
+}
+
+/// Sets an account's role (and for staff, their institution); errors name what is missing.
+pub async fn set_role(
+    db: &Db,
+    email: &str,
+    role: &str,
+    institution_id: Option<&str>,
+) -> Result<(), String> {
+    if let Some(inst) = institution_id {
+        if !super::catalog::institution_exists(db, inst)
+            .await
+            .map_err(|e| e.to_string())?
+        {
+            return Err(format!("no institution {inst:?}"));
+        }
+    }
+    let done = sqlx::query("UPDATE learners SET role = ?, institution_id = ? WHERE email = ?")
+        .bind(role)
+        .bind(institution_id)
+        .bind(email.trim().to_lowercase())
+        .execute(db)
+        .await
+        .map_err(|e| e.to_string())?;
+    if done.rows_affected() == 0 {
+        return Err(format!(
+            "no account with the email {email:?}; sign up first"
+        ));
+    }
     Ok(())
 }

@@ -411,6 +411,7 @@ async fn apply(
                 .bind(&f.course_id)
                 .execute(&mut **tx)
                 .await?;
+            super::certificates::issue_if_earned(tx, learner_id, &f.course_id).await?;
         }
     }
     Ok(())

@@ -1,6 +1,9 @@
 //! Database access: connecting, migrating, and one module of queries per resource.
 
+pub mod analytics;
 pub mod catalog;
+pub mod certificates;
+pub mod dashboard;
 pub mod learners;
 pub mod learning;
 pub mod quiz;

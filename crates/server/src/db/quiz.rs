@@ -734,6 +734,9 @@ async fn finalize(
         .filter(|f| !checked.contains_key(&f.question_id))
         .collect();
     note_mistakes(&mut tx, &a.learner_id, &fresh).await?;
+    if passed {
+        super::certificates::issue_if_earned(&mut tx, &a.learner_id, &quiz.course_id).await?;
+    }
     tx.commit().await?;
     Ok(())
 }

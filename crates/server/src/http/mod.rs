@@ -3,6 +3,7 @@
 mod account;
 mod catalog;
 mod course;
+mod dashboard;
 mod learn;
 mod meta;
 mod quiz;
@@ -89,6 +90,7 @@ pub fn api_routes() -> ApiRoutes {
     let routes = course::routes(routes);
     let routes = account::routes(routes);
     let routes = learn::routes(routes);
+    let routes = dashboard::routes(routes);
     quiz::routes(routes)
 }
 

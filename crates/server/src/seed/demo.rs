@@ -149,6 +149,7 @@ pub async fn seed_demo(pool: &Db, media: &Path) -> Result<DemoOutcome, String> {
         .await
         .map_err(|e| e.to_string())?;
     if current.as_deref() == Some(version.as_str()) {
+        super::activity::seed_activity(pool).await?;
         return Ok(DemoOutcome::UpToDate);
     }
     let demo: Demo = serde_json::from_str(DEMO_JSON).map_err(|e| format!("seed/demo.json: {e}"))?;
@@ -179,6 +180,7 @@ pub async fn seed_demo(pool: &Db, media: &Path) -> Result<DemoOutcome, String> {
         .map_err(|e| e.to_string())?;
     tx.commit().await.map_err(|e| e.to_string())?;
     seed_quizzes(pool).await?;
+    super::activity::seed_activity(pool).await?;
     Ok(DemoOutcome::Seeded {
         courses: demo.courses.len(),
         videos: manifest.map_or(0, |m| m.videos.len()),

@@ -1,9 +1,11 @@
 //! Catalog seeding: the demo catalog (hand-written, with real media) and a synthetic generator.
 
+mod activity;
 mod articles;
 mod demo;
 mod synthetic;
 
+pub use activity::{DEMO_ACCOUNTS, DEMO_PASSWORD};
 pub use demo::{seed_demo, DemoOutcome};
 pub use synthetic::seed_synthetic;
 
