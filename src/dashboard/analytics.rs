@@ -88,8 +88,14 @@ pub fn institution(s: &Screen, v: &JsValue) -> Vec<Node> {
                     )],
                 ),
                 cell("td", int(enrolled)),
-                cell("td", int(completed)),
-                cell("td", pct((enrolled > 0.0).then(|| completed / enrolled))),
+                cell(
+                    "td",
+                    format!(
+                        "{} ({})",
+                        int(completed),
+                        pct((enrolled > 0.0).then(|| completed / enrolled))
+                    ),
+                ),
                 cell("td", int(num(c, "flagged_items"))),
             ]
         })
@@ -105,6 +111,7 @@ pub fn institution(s: &Screen, v: &JsValue) -> Vec<Node> {
             "db-card",
             vec![
                 el("dl", "db-facts", components),
+                el("p", "db-note", vec![text(t.quality_note)]),
                 el(
                     "p",
                     "db-note",
@@ -121,16 +128,7 @@ pub fn institution(s: &Screen, v: &JsValue) -> Vec<Node> {
         el(
             "section",
             "db-card",
-            vec![table(
-                &[
-                    t.course,
-                    t.enrolled,
-                    t.completed,
-                    t.completion_rate,
-                    t.flagged,
-                ],
-                rows,
-            )],
+            vec![table(&[t.course, t.enrolled, t.completed, t.flagged], rows)],
         ),
     ]
 }
@@ -269,28 +267,76 @@ fn quiz(s: &Screen, q: &JsValue) -> Node {
         "negative_discrimination" => t.flag_names[2],
         _ => t.flag_names[3],
     };
-    let rows = list(q, "items")
+    const KINDS: [&str; 8] = [
+        "single",
+        "multiple",
+        "true_false",
+        "fill_blank",
+        "numeric",
+        "ordering",
+        "matching",
+        "essay",
+    ];
+    // One card per question: a seven-column table does not fit a phone.
+    let items = list(q, "items")
         .iter()
-        .map(|it| {
-            let flags: Vec<String> = list(it, "flags")
+        .enumerate()
+        .map(|(i, it)| {
+            let flags: Vec<&str> = list(it, "flags")
                 .iter()
                 .filter_map(|f| f.as_string())
-                .map(|f| flag_name(&f).to_owned())
+                .map(|f| flag_name(&f))
                 .collect();
+            let kind = text_of(it, "kind");
+            let kind = KINDS
+                .iter()
+                .position(|k| *k == kind)
+                .map_or(kind.as_str(), |k| t.kinds[k]);
             let figure = |name| opt_num(it, name).map_or_else(|| "—".into(), |x: f64| fixed(x, 2));
-            vec![
-                cell("td", text_of(it, "prompt")),
-                cell("td", text_of(it, "kind")),
-                cell("td", int(num(it, "responses"))),
-                cell("td", figure("difficulty")),
-                cell("td", figure("discrimination")),
-                cell("td", figure("upper_lower")),
-                el(
-                    "td",
-                    if flags.is_empty() { "" } else { "db-flag" },
-                    vec![text(flags.join("、"))],
-                ),
+            let figs = [
+                (t.item_cols[3], figure("difficulty")),
+                (t.item_cols[4], figure("discrimination")),
+                (t.item_cols[5], figure("upper_lower")),
             ]
+            .into_iter()
+            .map(|(label, value)| {
+                el(
+                    "div",
+                    "",
+                    vec![
+                        el("dt", "", vec![text(label)]),
+                        el("dd", "", vec![text(value)]),
+                    ],
+                )
+            })
+            .collect();
+            let mut parts = vec![
+                el(
+                    "p",
+                    "db-meta",
+                    vec![text(format!(
+                        "{}. {kind} · {} {}",
+                        i + 1,
+                        t.item_cols[2],
+                        int(num(it, "responses"))
+                    ))],
+                ),
+                el("p", "", vec![text(text_of(it, "prompt"))]),
+                el("dl", "db-figs", figs),
+            ];
+            if !flags.is_empty() {
+                parts.push(el(
+                    "p",
+                    "db-flag",
+                    vec![text(format!("⚑ {}", flags.join("、")))],
+                ));
+            }
+            let class = if flags.is_empty() {
+                "db-item"
+            } else {
+                "db-item db-item--flagged"
+            };
+            el("li", class, parts)
         })
         .collect();
     el(
@@ -322,7 +368,8 @@ fn quiz(s: &Screen, q: &JsValue) -> Node {
             el("h3", "db-h3", vec![text(t.distribution)]),
             charts::bars(&hist, t.distribution, 3),
             charts::table(t.as_table, (t.band, t.learners), &hist),
-            table(&t.item_cols, rows),
+            el("h3", "db-h3", vec![text(t.item_cols[0])]),
+            el("ol", "db-items", items),
         ],
     )
 }

@@ -3,7 +3,8 @@
 
 use crate::components::dom::{el, text, Node};
 
-/// A ring showing `value` of `goal`, labelled for assistive technology.
+/// A ring showing `value` of `goal`, with its caption as text (the drawing is hidden from
+/// assistive technology, the caption is not).
 pub fn ring(value: f64, goal: f64, label: &str) -> Node {
     // Circumference of r = 15.9155 is 100, so the dash array is the percentage.
     let pct = if goal > 0.0 {
@@ -23,11 +24,20 @@ pub fn ring(value: f64, goal: f64, label: &str) -> Node {
                         .attr("cx", "18")
                         .attr("cy", "18")
                         .attr("r", "15.9155"),
-                    el("circle", "db-ring-fg", vec![])
-                        .attr("cx", "18")
-                        .attr("cy", "18")
-                        .attr("r", "15.9155")
-                        .attr("stroke-dasharray", format!("{} 100", super::int(pct))),
+                    // An empty arc would still show its round cap as a dot.
+                    el(
+                        "circle",
+                        if pct < 0.5 {
+                            "db-ring-none"
+                        } else {
+                            "db-ring-fg"
+                        },
+                        vec![],
+                    )
+                    .attr("cx", "18")
+                    .attr("cy", "18")
+                    .attr("r", "15.9155")
+                    .attr("stroke-dasharray", format!("{} 100", super::int(pct))),
                 ],
             )
             .attr("viewBox", "0 0 36 36")
@@ -38,7 +48,7 @@ pub fn ring(value: f64, goal: f64, label: &str) -> Node {
                 vec![text(format!("{}%", super::int(pct)))],
             )
             .attr("aria-hidden", "true"),
-            el("span", "visually-hidden", vec![text(label)]),
+            el("p", "db-ring-cap", vec![text(label)]),
         ],
     )
 }

@@ -464,10 +464,13 @@ impl Screen {
                                 fact(
                                     t.streak,
                                     format!(
-                                        "{} · {} {}{}",
+                                        "{}{}{} · {} {}{}{}",
+                                        t.days.0,
                                         int(num(&streak, "current")),
+                                        t.days.1,
                                         t.best,
                                         int(num(&streak, "best")),
+                                        t.days.1,
                                         if field(&streak, "today_met").as_bool() == Some(true) {
                                             format!(" · {}", t.today_met)
                                         } else {

@@ -22,6 +22,8 @@ pub struct DashText {
     pub total: &'static str,
     /// Label: streak.
     pub streak: &'static str,
+    /// Days, around a number (`3 天`).
+    pub days: (&'static str, &'static str),
     /// Streak: best.
     pub best: &'static str,
     /// Weekly goal.
@@ -144,6 +146,10 @@ pub struct DashText {
     pub band: &'static str,
     /// Item columns: question, kind, responses, difficulty, discrimination, upper–lower, flags.
     pub item_cols: [&'static str; 7],
+    /// Question kind names, in `QuestionKind` order.
+    pub kinds: [&'static str; 8],
+    /// Note under the quality index: which figures are the catalog's and which are recorded.
+    pub quality_note: &'static str,
     /// Flag names, in `ItemFlag` order.
     pub flag_names: [&'static str; 4],
     /// Certificates: holder column and status.
@@ -170,6 +176,7 @@ const ZH_HANS: DashText = DashText {
     this_week: "本周",
     total: "累计",
     streak: "连续学习",
+    days: ("", " 天"),
     best: "最长",
     weekly_goal: "每周目标",
     today_met: "今天已达标",
@@ -239,6 +246,8 @@ const ZH_HANS: DashText = DashText {
         "高低分组差",
         "标记",
     ],
+    kinds: ["单选题", "多选题", "判断题", "填空题", "数值题", "排序题", "匹配题", "简答题"],
+    quality_note: "完成率按目录中全部学员计（含导入的历史数据）；下表与课程分析为本平台记录的报名、学习和作答。",
     flag_names: ["太难", "太容易", "区分度为负", "区分度低"],
     holder: "持有人",
     status: "状态",
@@ -258,6 +267,7 @@ const ZH_HANT: DashText = DashText {
     this_week: "本週",
     total: "累計",
     streak: "連續學習",
+    days: ("", " 天"),
     best: "最長",
     weekly_goal: "每週目標",
     today_met: "今天已達標",
@@ -327,6 +337,8 @@ const ZH_HANT: DashText = DashText {
         "高低分組差",
         "標記",
     ],
+    kinds: ["單選題", "多選題", "判斷題", "填空題", "數值題", "排序題", "配對題", "簡答題"],
+    quality_note: "完成率按目錄中全部學員計（含匯入的歷史數據）；下表與課程分析為本平台記錄的報名、學習和作答。",
     flag_names: ["太難", "太容易", "鑑別度為負", "鑑別度低"],
     holder: "持有人",
     status: "狀態",
@@ -346,6 +358,7 @@ const EN: DashText = DashText {
     this_week: "This week",
     total: "Total",
     streak: "Streak",
+    days: ("", " days"),
     best: "best",
     weekly_goal: "Weekly goal",
     today_met: "today done",
@@ -421,6 +434,17 @@ const EN: DashText = DashText {
         "Upper–lower",
         "Flags",
     ],
+    kinds: [
+        "Single choice",
+        "Multiple choice",
+        "True or false",
+        "Fill in the blanks",
+        "Number",
+        "Ordering",
+        "Matching",
+        "Short answer",
+    ],
+    quality_note: "Completion counts every learner in the catalog (imported history included); the table and course pages show enrolments, study and answers recorded here.",
     flag_names: [
         "too hard",
         "too easy",

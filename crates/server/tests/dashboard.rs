@@ -931,6 +931,35 @@ async fn the_lesson_that_completes_the_course_issues_the_certificate_when_the_qu
 }
 
 #[tokio::test]
+async fn signing_in_with_a_guests_passed_quiz_issues_the_accounts_certificate() {
+    let app = test_app().await;
+    // The account studies every lesson on one device but has not passed the quiz.
+    let account = sign_up(&app, None, "zhao@example.com", "赵六").await;
+    enroll(&app, &account, PY).await;
+    let lessons = lesson_ids(&app, PY).await;
+    complete(&app, &account, &lessons, now_ms() - 4 * HOUR).await;
+    assert_eq!(certificate_count(&app, PY).await, 0);
+    // On another device, as a guest, the same person passes it.
+    let g = guest(&app).await;
+    take_quiz_scoring(&app, &g, PY_QUIZ, py_answers(ALL_RIGHT), 100.0).await;
+    assert_eq!(certificate_count(&app, PY).await, 0);
+    // Signing in there brings the passed attempt along: now the rule holds, and it is issued.
+    let (s, _, v) = call(
+        &app,
+        "POST",
+        "/api/v1/session",
+        Some(&g),
+        Some(json!({"email": "zhao@example.com", "password": "ladder-2026"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let d = dashboard(&app, v["token"].as_str().expect("token")).await;
+    assert_eq!(d["certificates"].as_array().map(Vec::len), Some(1), "{d}");
+    assert_eq!(d["certificates"][0]["holder"], "赵六");
+    assert_eq!(certificate_count(&app, PY).await, 1);
+}
+
+#[tokio::test]
 async fn a_course_without_certificates_never_issues_one() {
     let app = test_app().await;
     let t = guest(&app).await;
@@ -1429,4 +1458,71 @@ async fn item_analysis_reads_first_attempts_and_flags_the_reversed_item() {
         i["quality"]["assessment_quality"]
     );
     assert_eq!(public["quality"], i["quality"]);
+}
+
+#[tokio::test]
+async fn the_demo_staff_account_sees_simulated_activity_with_a_flagged_item() {
+    let app = test_app().await;
+    // The demo accounts sign in with the documented password.
+    let (s, _, v) = call(
+        &app,
+        "POST",
+        "/api/v1/session",
+        None,
+        Some(
+            json!({"email": "staff@jinzhang.demo", "password": jieti_server::seed::DEMO_PASSWORD}),
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let staff = v["token"].as_str().expect("token").to_owned();
+    let d = dashboard(&app, &staff).await;
+    assert_eq!(d["role"], "staff");
+    assert_eq!(d["institution_id"], "jinzhang-accounting");
+    let (s, c) = get(
+        &app,
+        "/api/v1/courses/junior-accountant-practice/analytics",
+        Some(&staff),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    // Sixty simulated learners, fewer at each lesson, and the reversed exam item flagged.
+    assert_eq!(c["enrolled"], 60);
+    let funnel = c["funnel"].as_array().expect("funnel");
+    assert_eq!(
+        funnel.len(),
+        lesson_ids(&app, "junior-accountant-practice").await.len()
+    );
+    let completed: Vec<u64> = funnel
+        .iter()
+        .map(|f| f["completed"].as_u64().unwrap())
+        .collect();
+    assert!(completed.windows(2).all(|w| w[0] >= w[1]), "{completed:?}");
+    assert_eq!(c["completed"].as_u64(), completed.last().copied());
+    let exam = &c["quizzes"][0];
+    assert_eq!(exam["quiz_id"], "accountant-mock-exam");
+    assert!(exam["learners"].as_u64().unwrap() >= 10, "{exam}");
+    let flagged: Vec<&Value> = exam["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| {
+            i["flags"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("negative_discrimination"))
+        })
+        .collect();
+    assert_eq!(flagged.len(), 1, "{exam}");
+    assert_eq!(flagged[0]["question_id"], exam["items"][2]["question_id"]);
+    // Its certificates are listed for the staff to manage; another institution's staff see nothing.
+    assert!(!c["certificates"].as_array().unwrap().is_empty());
+    let other = account_with_role(&app, "staff@mabu.example", "staff", Some(MABU)).await;
+    let (s, _) = get(
+        &app,
+        "/api/v1/institutions/jinzhang-accounting/analytics",
+        Some(&other),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
 }
