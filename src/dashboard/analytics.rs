@@ -267,16 +267,6 @@ fn quiz(s: &Screen, q: &JsValue) -> Node {
         "negative_discrimination" => t.flag_names[2],
         _ => t.flag_names[3],
     };
-    const KINDS: [&str; 8] = [
-        "single",
-        "multiple",
-        "true_false",
-        "fill_blank",
-        "numeric",
-        "ordering",
-        "matching",
-        "essay",
-    ];
     // One card per question: a seven-column table does not fit a phone.
     let items = list(q, "items")
         .iter()
@@ -288,7 +278,7 @@ fn quiz(s: &Screen, q: &JsValue) -> Node {
                 .map(|f| flag_name(&f))
                 .collect();
             let kind = text_of(it, "kind");
-            let kind = KINDS
+            let kind = crate::quiz::KINDS
                 .iter()
                 .position(|k| *k == kind)
                 .map_or(kind.as_str(), |k| t.kinds[k]);
@@ -379,13 +369,42 @@ fn certificates(s: &Screen, v: &JsValue) -> Node {
     let locale = s.i18n.locale();
     let notice = s.notice.borrow().clone();
     let certs = list(v, "certificates");
-    let rows = certs
+    // One card per certificate: names and the revoke form do not fit table cells on a phone.
+    let items = certs
         .iter()
         .map(|c| {
             let code = text_of(c, "code");
-            let status = match field(c, "revoked_at").as_f64() {
+            let mut parts = vec![
+                el(
+                    "p",
+                    "",
+                    vec![
+                        el(
+                            "strong",
+                            "",
+                            vec![text(
+                                opt_text(c, "holder").unwrap_or_else(|| t.unnamed.into()),
+                            )],
+                        ),
+                        span(
+                            "db-meta",
+                            format!(" · {}", fmt_date(num(c, "issued_at") * 1000.0, locale)),
+                        ),
+                    ],
+                ),
+                el(
+                    "p",
+                    "",
+                    vec![link(
+                        "db-code",
+                        super::verify_href(&code),
+                        vec![text(super::grouped(&code))],
+                    )],
+                ),
+            ];
+            parts.push(match field(c, "revoked_at").as_f64() {
                 Some(_) => el(
-                    "td",
+                    "p",
                     "db-flag",
                     vec![text(format!(
                         "{} · {}",
@@ -394,63 +413,45 @@ fn certificates(s: &Screen, v: &JsValue) -> Node {
                     ))],
                 ),
                 None => el(
-                    "td",
+                    "details",
                     "",
-                    vec![el(
-                        "details",
-                        "",
-                        vec![
-                            el("summary", "", vec![text(t.revoke)]),
-                            el(
-                                "form",
-                                "db-form",
-                                vec![
-                                    el("label", "", vec![text(t.reason)])
-                                        .attr("for", format!("rv-{code}")),
-                                    el("input", "db-input", vec![])
-                                        .attr("id", format!("rv-{code}"))
-                                        .attr("name", "reason")
-                                        .attr("required", "")
-                                        .attr("maxlength", "200"),
-                                    el("button", "button", vec![text(t.revoke)])
-                                        .attr("type", "submit"),
-                                ],
-                            )
-                            .attr("data-revoke", code.clone()),
-                        ],
-                    )],
+                    vec![
+                        el("summary", "", vec![text(t.revoke)]),
+                        el(
+                            "form",
+                            "db-form",
+                            vec![
+                                el("label", "", vec![text(t.reason)])
+                                    .attr("for", format!("rv-{code}")),
+                                el("input", "db-input", vec![])
+                                    .attr("id", format!("rv-{code}"))
+                                    .attr("name", "reason")
+                                    .attr("required", "")
+                                    .attr("maxlength", "200"),
+                                el("button", "button", vec![text(t.revoke)]).attr("type", "submit"),
+                            ],
+                        )
+                        .attr("data-revoke", code.clone()),
+                    ],
                 ),
-            };
-            vec![
-                el(
-                    "td",
-                    "",
-                    vec![link(
-                        "",
-                        super::verify_href(&code),
-                        vec![text(code.clone())],
-                    )],
-                ),
-                cell(
-                    "td",
-                    opt_text(c, "holder").unwrap_or_else(|| t.unnamed.into()),
-                ),
-                cell("td", fmt_date(num(c, "issued_at") * 1000.0, locale)),
-                status,
-            ]
+            });
+            el("li", "db-item", parts)
         })
         .collect();
     el(
         "section",
         "db-card",
         vec![
-            el("h2", "db-h2", vec![text(t.certificates)]),
+            el("h2", "db-h2", vec![text(t.issued_certificates)]),
             if certs.is_empty() {
                 el("p", "db-note", vec![text(t.no_data)])
             } else {
-                table(&[t.code, t.holder, t.issued, t.status], rows)
+                el("ul", "db-items", items)
             },
-            el("p", "db-status", vec![text(notice)]).attr("role", "status"),
+            el("p", "db-status", vec![text(notice)])
+                .attr("id", "db-cert-status")
+                .attr("role", "status")
+                .attr("tabindex", "-1"),
         ],
     )
 }

@@ -164,7 +164,7 @@ impl Screen {
         crate::state::set_title(self.i18n, &title);
         let nodes = match &*self.data.borrow() {
             None => vec![el("div", "db-card db-loading", vec![]).attr("aria-busy", "true")],
-            Some(Err(e)) => error_nodes(self.i18n, e),
+            Some(Err(e)) => self.error(e),
             Some(Ok(v)) => match self.kind {
                 Kind::Dashboard => self.dashboard(v),
                 Kind::Certificate => self.certificate(v),
@@ -173,6 +173,26 @@ impl Screen {
             },
         };
         fill(&self.root, nodes);
+    }
+
+    /// The error view: refusals and missing pages in the learner's language and without a retry
+    /// that could not succeed; network and server errors with one.
+    fn error(&self, e: &ApiError) -> Vec<Node> {
+        let t = self.t();
+        let body = match e {
+            ApiError::Status { status: 403, .. } => t.forbidden,
+            ApiError::Status { status: 404, .. } => t.not_found,
+            _ => return error_nodes(self.i18n, e),
+        };
+        vec![el(
+            "section",
+            "pl-error",
+            vec![
+                el("h1", "db-title", vec![text(body)]),
+                link("button", "/dashboard".into(), vec![text(t.title)]),
+            ],
+        )
+        .attr("role", "alert")]
     }
 
     fn on_event(self: &Rc<Self>, ev: &web_sys::Event) {
@@ -196,6 +216,7 @@ impl Screen {
             return;
         }
         if let Some(f) = closest_data(ev, "data-filter") {
+            self.notice.borrow_mut().clear();
             self.filter.set(f.parse().unwrap_or(0));
             self.render();
             crate::components::dom::focus_selector(&format!("[data-filter=\"{f}\"]"));
@@ -263,7 +284,7 @@ impl Screen {
         leptos::task::spawn_local(async move {
             match api::revoke_certificate(&code, body).await {
                 Ok(_) => {
-                    s.notice.borrow_mut().clear();
+                    *s.notice.borrow_mut() = format!("{} {}", s.t().revoked_done, grouped(&code));
                     if let Ok(v) = api::get_course_analytics(&s.id).await {
                         *s.data.borrow_mut() = Some(Ok(v));
                     }
@@ -271,6 +292,8 @@ impl Screen {
                 Err(e) => *s.notice.borrow_mut() = message(s.i18n, &e),
             }
             s.render();
+            // The page was rebuilt: keyboard and screen-reader users land on the outcome.
+            crate::components::dom::focus_selector("#db-cert-status");
         });
     }
 
@@ -595,7 +618,8 @@ impl Screen {
                     let mut parts = vec![
                         link(
                             "db-ctitle",
-                            crate::app::href::course(&id),
+                            // Not app::href::course: sharing it with the catalog costs the catalog a chunk.
+                            format!("/courses/{}", jieti_api::encode_component(&id)),
                             vec![text(title.clone())],
                         ),
                         span("db-meta", text_of(c, "institution_name")),
@@ -673,11 +697,6 @@ impl Screen {
             window().location().origin().unwrap_or_default(),
             verify_href(&code)
         );
-        let grouped: Vec<String> = code
-            .as_bytes()
-            .chunks(5)
-            .map(|c| String::from_utf8_lossy(c).into_owned())
-            .collect();
         vec![
             status.attr("role", "status"),
             el(
@@ -706,7 +725,7 @@ impl Screen {
                         vec![
                             fact(t.awarded_by, text_of(v, "institution_name")),
                             fact(t.issued, fmt_date(num(v, "issued_at") * 1000.0, locale)),
-                            fact(t.code, grouped.join("-")),
+                            fact(t.code, grouped(&code)),
                             fact(t.verify_at, url),
                         ],
                     ),
@@ -717,6 +736,16 @@ impl Screen {
                 .attr("data-act", "print"),
         ]
     }
+}
+
+/// A certificate code in groups of five (`92TQ7-BSBNK-…`), easier to read out and type.
+pub(crate) fn grouped(code: &str) -> String {
+    let groups: Vec<&str> = code
+        .as_bytes()
+        .chunks(5)
+        .filter_map(|c| std::str::from_utf8(c).ok())
+        .collect();
+    groups.join("-")
 }
 
 /// A `<div><dt/><dd/></div>` pair of a definition list.

@@ -152,14 +152,18 @@ pub struct DashText {
     pub quality_note: &'static str,
     /// Flag names, in `ItemFlag` order.
     pub flag_names: [&'static str; 4],
-    /// Certificates: holder column and status.
-    pub holder: &'static str,
-    /// Status column.
-    pub status: &'static str,
     /// Summary: revoke.
     pub revoke: &'static str,
     /// Label: reason.
     pub reason: &'static str,
+    /// Heading: certificates issued by a course (staff).
+    pub issued_certificates: &'static str,
+    /// Status after revoking (followed by the code).
+    pub revoked_done: &'static str,
+    /// Error: not allowed to see this page.
+    pub forbidden: &'static str,
+    /// Error: no such certificate or page.
+    pub not_found: &'static str,
     /// Back to the institution overview.
     pub back: &'static str,
     /// No data yet.
@@ -249,10 +253,12 @@ const ZH_HANS: DashText = DashText {
     kinds: ["单选题", "多选题", "判断题", "填空题", "数值题", "排序题", "匹配题", "简答题"],
     quality_note: "完成率按目录中全部学员计（含导入的历史数据）；下表与课程分析为本平台记录的报名、学习和作答。",
     flag_names: ["太难", "太容易", "区分度为负", "区分度低"],
-    holder: "持有人",
-    status: "状态",
     revoke: "撤销",
     reason: "撤销原因",
+    issued_certificates: "已颁发证书",
+    revoked_done: "已撤销证书",
+    forbidden: "此页面仅限该机构的教务人员和管理员查看。",
+    not_found: "找不到这张证书或这个页面，请核对链接或证书编号。",
     back: "返回机构概览",
     no_data: "暂无数据",
 };
@@ -340,10 +346,12 @@ const ZH_HANT: DashText = DashText {
     kinds: ["單選題", "多選題", "判斷題", "填空題", "數值題", "排序題", "配對題", "簡答題"],
     quality_note: "完成率按目錄中全部學員計（含匯入的歷史數據）；下表與課程分析為本平台記錄的報名、學習和作答。",
     flag_names: ["太難", "太容易", "鑑別度為負", "鑑別度低"],
-    holder: "持有人",
-    status: "狀態",
     revoke: "撤銷",
     reason: "撤銷原因",
+    issued_certificates: "已頒發證書",
+    revoked_done: "已撤銷證書",
+    forbidden: "此頁面僅限該機構的教務人員和管理員檢視。",
+    not_found: "找不到這張證書或這個頁面，請核對連結或證書編號。",
     back: "返回機構概覽",
     no_data: "暫無數據",
 };
@@ -451,10 +459,12 @@ const EN: DashText = DashText {
         "negative discrimination",
         "low discrimination",
     ],
-    holder: "Holder",
-    status: "Status",
     revoke: "Revoke",
     reason: "Reason",
+    issued_certificates: "Certificates issued",
+    revoked_done: "Revoked certificate",
+    forbidden: "Only staff of this institution and admins can see this page.",
+    not_found: "No certificate or page was found here. Check the link or the certificate code.",
     back: "Back to the overview",
     no_data: "No data yet",
 };

@@ -29,6 +29,7 @@ use crate::router::{navigate, use_url};
 use crate::state::sync::{new_id, now_ms, stringify};
 use crate::state::{storage, use_i18n, use_session, I18n};
 use text::QuizText;
+pub(crate) use widgets::KINDS;
 use widgets::{fmt_num, Question};
 
 // One chunk for quizzes and the wrong-answer book: every split point adds shared chunks to every

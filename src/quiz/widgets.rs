@@ -11,7 +11,7 @@ use crate::components::dom::{el, span, text, Node};
 use crate::player::data::{field, list, num, object, opt_text, text_of};
 
 /// Kind names as the API writes them, in `QuestionKind` order.
-const KINDS: [&str; 8] = [
+pub(crate) const KINDS: [&str; 8] = [
     "single",
     "multiple",
     "true_false",

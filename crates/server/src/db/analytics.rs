@@ -40,31 +40,38 @@ async fn quiz_figures(
     title: String,
     mode: String,
 ) -> AppResult<QuizFigures> {
-    // Each learner's first submitted attempt: later ones are practised, not measured.
-    let firsts: Vec<(String, f64, bool)> = sqlx::query_as(
-        "SELECT a.id, COALESCE(a.pct, 0), COALESCE(a.passed, 0) FROM attempts a
-         WHERE a.quiz_id = ?1 AND a.submitted_at IS NOT NULL
-           AND a.number = (SELECT MIN(b.number) FROM attempts b WHERE b.quiz_id = ?1
-                             AND b.learner_id = a.learner_id AND b.submitted_at IS NOT NULL)",
-    )
-    .bind(quiz_id)
-    .fetch_all(db)
-    .await?;
-    let answers: Vec<(String, String, f64, f64, String)> = sqlx::query_as(
-        "SELECT aa.attempt_id, aa.question_id, aa.score, aa.max_score, aa.outcome
-         FROM attempt_answers aa JOIN attempts a ON a.id = aa.attempt_id
-         WHERE a.quiz_id = ?1 AND a.submitted_at IS NOT NULL
-           AND a.number = (SELECT MIN(b.number) FROM attempts b WHERE b.quiz_id = ?1
-                             AND b.learner_id = a.learner_id AND b.submitted_at IS NOT NULL)",
+    // Each learner's first submitted attempt (later ones are practised, not measured), with
+    // its answers' scores.
+    #[allow(clippy::type_complexity)]
+    let rows: Vec<(
+        String,
+        f64,
+        bool,
+        Option<String>,
+        Option<f64>,
+        Option<f64>,
+        Option<String>,
+    )> = sqlx::query_as(
+        "SELECT a.id, COALESCE(a.pct, 0), COALESCE(a.passed, 0),
+                    aa.question_id, aa.score, aa.max_score, aa.outcome
+             FROM attempts a LEFT JOIN attempt_answers aa ON aa.attempt_id = a.id
+             WHERE a.quiz_id = ?1 AND a.submitted_at IS NOT NULL
+               AND a.number = (SELECT MIN(b.number) FROM attempts b WHERE b.quiz_id = ?1
+                                 AND b.learner_id = a.learner_id AND b.submitted_at IS NOT NULL)",
     )
     .bind(quiz_id)
     .fetch_all(db)
     .await?;
     // Ordered by attempt id, so ties at the 27 % cut-offs always fall the same way.
+    let mut firsts: BTreeMap<String, (f64, bool)> = BTreeMap::new();
     let mut responses: BTreeMap<String, Response> = BTreeMap::new();
-    for (attempt, question, score, max, outcome) in answers {
+    for (attempt, pct, passed, question, score, max, outcome) in rows {
+        firsts.insert(attempt.clone(), (pct, passed));
+        let (Some(question), Some(score), Some(max)) = (question, score, max) else {
+            continue;
+        };
         // Unmarked free text has no score to analyse.
-        if outcome == "ungraded" || max <= 0.0 {
+        if outcome.as_deref() == Some("ungraded") || max <= 0.0 {
             continue;
         }
         responses
@@ -73,6 +80,7 @@ async fn quiz_figures(
             .items
             .insert(question, (score, max));
     }
+    let firsts: Vec<(f64, bool)> = firsts.into_values().collect();
     let responses: Vec<Response> = responses.into_values().collect();
     let questions: Vec<(String, String)> =
         sqlx::query_as("SELECT id, def FROM questions WHERE quiz_id = ? ORDER BY position")
@@ -109,7 +117,7 @@ async fn quiz_figures(
         });
     }
     let n = firsts.len();
-    let pcts: Vec<f64> = firsts.iter().map(|f| f.1).collect();
+    let pcts: Vec<f64> = firsts.iter().map(|f| f.0).collect();
     Ok(QuizFigures {
         analytics: QuizAnalytics {
             quiz_id: quiz_id.to_owned(),
@@ -121,7 +129,7 @@ async fn quiz_figures(
                 ((m * 10.0).round() / 10.0) as f32
             }),
             pass_rate: (n > 0)
-                .then(|| stats::round3(firsts.iter().filter(|f| f.2).count() as f64 / n as f64)),
+                .then(|| stats::round3(firsts.iter().filter(|f| f.1).count() as f64 / n as f64)),
             histogram: stats::histogram(&pcts),
             items,
         },

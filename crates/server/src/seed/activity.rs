@@ -258,7 +258,17 @@ async fn write(
             .execute(&mut **tx)
             .await?;
         }
-        db::certificates::issue_if_earned(tx, &id, COURSE).await?;
+        if db::certificates::issue_if_earned(tx, &id, COURSE).await? {
+            // Dated when the simulated learner met the rule, not when the demo was seeded.
+            sqlx::query(
+                "UPDATE certificates SET issued_at = ? WHERE learner_id = ? AND course_id = ?",
+            )
+            .bind(t.min(now).max(submitted / 1000))
+            .bind(&id)
+            .bind(COURSE)
+            .execute(&mut **tx)
+            .await?;
+        }
     }
     Ok(())
 }
