@@ -9,4 +9,5 @@ bash scripts/build-app.sh
 say "building the server"
 cargo build --profile server -p jieti-server
 # dist/ and media/ are the defaults (run from the repo root); flags and JIETI_* variables override them.
-exec "$CARGO_TARGET_DIR/server/jieti-server" serve "$@"
+# --demo-accounts: the demo staff and admin accounts (README, "Roles"); this is a local demo.
+exec "$CARGO_TARGET_DIR/server/jieti-server" serve --demo-accounts "$@"

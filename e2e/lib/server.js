@@ -18,6 +18,7 @@ export async function startServer() {
     '--database-url', `sqlite://${join(dir, 'e2e.db')}`,
     '--dist', join(ROOT, 'dist'),
     '--media', join(ROOT, 'media'),
+    '--demo-accounts',
   ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'warn' } });
   let log = '';
   const exited = () => child.exitCode !== null || child.signalCode !== null;

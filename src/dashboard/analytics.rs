@@ -35,7 +35,8 @@ fn cell(tag: &'static str, s: impl Into<String>) -> Node {
     }
 }
 
-fn table(heads: &[&str], rows: Vec<Vec<Node>>) -> Node {
+/// A table in a scrollable region named `label` (keyboard users scroll it once focused).
+fn table(label: &str, heads: &[&str], rows: Vec<Vec<Node>>) -> Node {
     el(
         "div",
         "db-scroll",
@@ -57,6 +58,8 @@ fn table(heads: &[&str], rows: Vec<Vec<Node>>) -> Node {
         )],
     )
     .attr("tabindex", "0")
+    .attr("role", "region")
+    .attr("aria-label", label)
 }
 
 /// The institution overview.
@@ -110,6 +113,7 @@ pub fn institution(s: &Screen, v: &JsValue) -> Vec<Node> {
             "section",
             "db-card",
             vec![
+                el("h2", "db-h2", vec![text(t.quality)]),
                 el("dl", "db-facts", components),
                 el("p", "db-note", vec![text(t.quality_note)]),
                 el(
@@ -128,7 +132,14 @@ pub fn institution(s: &Screen, v: &JsValue) -> Vec<Node> {
         el(
             "section",
             "db-card",
-            vec![table(&[t.course, t.enrolled, t.completed, t.flagged], rows)],
+            vec![
+                el("h2", "db-h2", vec![text(t.course)]),
+                table(
+                    t.course,
+                    &[t.course, t.enrolled, t.completed, t.flagged],
+                    rows,
+                ),
+            ],
         ),
     ]
 }
@@ -416,7 +427,15 @@ fn certificates(s: &Screen, v: &JsValue) -> Node {
                     "details",
                     "",
                     vec![
-                        el("summary", "", vec![text(t.revoke)]),
+                        el(
+                            "summary",
+                            "",
+                            vec![
+                                text(t.revoke),
+                                // Which one, for a screen reader going from summary to summary.
+                                span("visually-hidden", format!(" {}", super::grouped(&code))),
+                            ],
+                        ),
                         el(
                             "form",
                             "db-form",

@@ -109,6 +109,8 @@ pub(crate) struct Screen {
     /// A status line after saving (goal saved, revocation refused).
     notice: RefCell<String>,
     listeners: RefCell<Vec<Listener>>,
+    /// Set when the page is gone or replaced: answers still in flight then change nothing.
+    gone: Cell<bool>,
 }
 
 impl Screen {
@@ -126,12 +128,14 @@ impl Screen {
             filter: Cell::new(0),
             notice: RefCell::new(String::new()),
             listeners: RefCell::new(Vec::new()),
+            gone: Cell::new(false),
         });
         *s.listeners.borrow_mut() = listen(&s.root, &s, Screen::on_event);
         s
     }
 
     fn dispose(&self) {
+        self.gone.set(true);
         unlisten(&self.root, self.listeners.borrow_mut().drain(..).collect());
     }
 
@@ -144,6 +148,9 @@ impl Screen {
                 Kind::Institution => api::get_institution_analytics(&s.id).await,
                 Kind::Course => api::get_course_analytics(&s.id).await,
             };
+            if s.gone.get() {
+                return;
+            }
             *s.data.borrow_mut() = Some(res);
             s.render();
         });
@@ -163,7 +170,15 @@ impl Screen {
         };
         crate::state::set_title(self.i18n, &title);
         let nodes = match &*self.data.borrow() {
-            None => vec![el("div", "db-card db-loading", vec![]).attr("aria-busy", "true")],
+            None => vec![el(
+                "div",
+                "db-card db-loading",
+                vec![span(
+                    "visually-hidden",
+                    crate::i18n::messages(self.i18n.locale()).loading,
+                )],
+            )
+            .attr("aria-busy", "true")],
             Some(Err(e)) => self.error(e),
             Some(Ok(v)) => match self.kind {
                 Kind::Dashboard => self.dashboard(v),
@@ -250,14 +265,31 @@ impl Screen {
         let zone = field(&zone, "timeZone")
             .as_string()
             .unwrap_or_else(|| "Asia/Shanghai".into());
-        let body = json_body(&[
-            ("weekly_minutes", value("weekly").round().into()),
-            ("daily_minutes", value("daily").round().into()),
-            ("time_zone", zone.into()),
-        ]);
+        let body = |zone: &str| {
+            json_body(&[
+                ("weekly_minutes", value("weekly").round().into()),
+                ("daily_minutes", value("daily").round().into()),
+                ("time_zone", zone.into()),
+            ])
+        };
+        // The zone already stored, for a browser whose zone the server does not know.
+        let stored = match &*self.data.borrow() {
+            Some(Ok(v)) => text_of(&field(v, "goal"), "time_zone"),
+            _ => String::new(),
+        };
+        let (first, fallback) = (body(&zone), body(&stored));
         let s = self.clone();
         leptos::task::spawn_local(async move {
-            match api::put_goal(body).await {
+            let mut saved = api::put_goal(first).await;
+            if let Err(ApiError::Status { field: Some(f), .. }) = &saved {
+                if f == "time_zone" && !stored.is_empty() {
+                    saved = api::put_goal(fallback).await;
+                }
+            }
+            if s.gone.get() {
+                return;
+            }
+            match saved {
                 Ok(_) => {
                     *s.notice.borrow_mut() = s.t().saved.to_owned();
                     // The goal changes the ring and the streak: fetch the figures again.
@@ -290,6 +322,9 @@ impl Screen {
                     }
                 }
                 Err(e) => *s.notice.borrow_mut() = message(s.i18n, &e),
+            }
+            if s.gone.get() {
+                return;
             }
             s.render();
             // The page was rebuilt: keyboard and screen-reader users land on the outcome.
@@ -462,6 +497,7 @@ impl Screen {
             "section",
             "db-card",
             vec![
+                el("h2", "db-h2", vec![text(t.study_time)]),
                 el(
                     "div",
                     "db-goal",

@@ -14,6 +14,8 @@ pub struct DashText {
     pub nothing_yet: &'static str,
     /// Link: browse courses.
     pub browse: &'static str,
+    /// Heading: study time and goal.
+    pub study_time: &'static str,
     /// Label: today.
     pub today: &'static str,
     /// Label: this week.
@@ -176,6 +178,7 @@ const ZH_HANS: DashText = DashText {
     resume: "继续学习",
     nothing_yet: "还没有开始学习。",
     browse: "去选课",
+    study_time: "学习时间",
     today: "今天",
     this_week: "本周",
     total: "累计",
@@ -269,6 +272,7 @@ const ZH_HANT: DashText = DashText {
     resume: "繼續學習",
     nothing_yet: "還沒有開始學習。",
     browse: "去選課",
+    study_time: "學習時間",
     today: "今天",
     this_week: "本週",
     total: "累計",
@@ -362,6 +366,7 @@ const EN: DashText = DashText {
     resume: "Resume",
     nothing_yet: "You have not started learning yet.",
     browse: "Browse courses",
+    study_time: "Study time",
     today: "Today",
     this_week: "This week",
     total: "Total",

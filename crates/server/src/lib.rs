@@ -35,6 +35,9 @@ pub struct AppState {
     inner: Arc<Paths>,
 }
 
+/// An institution's figures and the `figures_key` they were computed at.
+type CachedFigures = ((i64, i64), Arc<db::analytics::InstitutionFigures>);
+
 struct Paths {
     dist: Option<PathBuf>,
     media: PathBuf,
@@ -42,6 +45,8 @@ struct Paths {
     address_limiter: auth::RateLimiter,
     index: std::sync::RwLock<Option<Arc<search::index::CatalogIndex>>>,
     rebuilding: tokio::sync::Mutex<()>,
+    /// Item-analysis figures per institution, with the key they were computed at.
+    figures: std::sync::Mutex<std::collections::HashMap<String, CachedFigures>>,
 }
 
 impl AppState {
@@ -61,6 +66,7 @@ impl AppState {
                 address_limiter,
                 index: std::sync::RwLock::new(None),
                 rebuilding: tokio::sync::Mutex::new(()),
+                figures: std::sync::Mutex::new(std::collections::HashMap::new()),
             }),
         }
     }
@@ -78,6 +84,29 @@ impl AppState {
     /// Limits sign-in and sign-up attempts per client address.
     pub fn address_limiter(&self) -> &auth::RateLimiter {
         &self.inner.address_limiter
+    }
+
+    /// An institution's item-analysis figures, computed again only when one of its quizzes has a
+    /// new submission or new questions: the public institution page reads them on every visit,
+    /// and a full analysis reads every first attempt's answers.
+    pub async fn institution_figures(
+        &self,
+        institution_id: &str,
+    ) -> error::AppResult<Arc<db::analytics::InstitutionFigures>> {
+        let key = db::analytics::figures_key(&self.db, institution_id).await?;
+        let cached = self.inner.figures.lock().ok().and_then(|m| {
+            m.get(institution_id)
+                .filter(|(k, _)| *k == key)
+                .map(|(_, f)| f.clone())
+        });
+        if let Some(f) = cached {
+            return Ok(f);
+        }
+        let figures = Arc::new(db::analytics::institution_figures(&self.db, institution_id).await?);
+        if let Ok(mut m) = self.inner.figures.lock() {
+            m.insert(institution_id.to_owned(), (key, figures.clone()));
+        }
+        Ok(figures)
     }
 
     /// The in-memory catalog index, rebuilt first if the catalog changed since it was built.

@@ -144,6 +144,10 @@ struct ServeArgs {
     /// Folder of the built app (trunk's dist/); the API alone is served when it is missing.
     #[arg(long, env = "JIETI_DIST", default_value = "dist")]
     dist: PathBuf,
+    /// Also create the demo staff and admin accounts, whose password is in the README: for a
+    /// demo on one's own machine only (the README's run command passes it), never a deployment.
+    #[arg(long, env = "JIETI_DEMO_ACCOUNTS")]
+    demo_accounts: bool,
     #[command(flatten)]
     db: DbArgs,
 }
@@ -337,6 +341,17 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
             &args.db.media,
         );
     }
+    if args.demo_accounts {
+        seed::seed_demo_accounts(&pool).await?;
+        for (email, role, institution) in seed::DEMO_ACCOUNTS {
+            tracing::info!(
+                email,
+                role,
+                institution = institution.unwrap_or("all"),
+                "demo account (its password is in the README; demo only)"
+            );
+        }
+    }
     let dist = if args.dist.join("index.html").is_file() {
         Some(args.dist.clone())
     } else {
@@ -405,14 +420,6 @@ async fn shutdown_signal() {
 }
 
 fn report_demo(outcome: DemoOutcome, media: &std::path::Path) {
-    for (email, role, institution) in seed::DEMO_ACCOUNTS {
-        tracing::info!(
-            email,
-            role,
-            institution = institution.unwrap_or("all"),
-            "demo account (demo data only; its password is in the README)"
-        );
-    }
     match outcome {
         DemoOutcome::UpToDate => tracing::info!("demo catalog up to date"),
         DemoOutcome::Seeded { courses, videos } => {

@@ -49,7 +49,10 @@ pub fn event_span(at_ms: i64, action: &ProgressAction) -> Option<(i64, i64)> {
         ProgressAction::Position { .. } => 0.0,
     };
     let ms = (seconds * 1000.0).round();
-    (ms.is_finite() && ms >= 1.0).then(|| (at_ms - ms as i64, at_ms))
+    if !(ms.is_finite() && ms >= 1.0) {
+        return None;
+    }
+    Some((at_ms.checked_sub(ms as i64)?, at_ms))
 }
 
 /// The union of spans: sorted, non-overlapping.

@@ -1463,6 +1463,19 @@ async fn item_analysis_reads_first_attempts_and_flags_the_reversed_item() {
 #[tokio::test]
 async fn the_demo_staff_account_sees_simulated_activity_with_a_flagged_item() {
     let app = test_app().await;
+    // Only asked for (`serve --demo-accounts`): a plain demo database has no such accounts.
+    let (s, _, _) = call(
+        &app,
+        "POST",
+        "/api/v1/session",
+        None,
+        Some(json!({"email": "admin@jieti.demo", "password": jieti_server::seed::DEMO_PASSWORD})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    jieti_server::seed::seed_demo_accounts(&app.db)
+        .await
+        .expect("demo accounts");
     // The demo accounts sign in with the documented password.
     let (s, _, v) = call(
         &app,

@@ -253,6 +253,19 @@ impl InstitutionFigures {
     }
 }
 
+/// What the institution's figures depend on: its submitted attempts and its quizzes' last edit.
+pub async fn figures_key(db: &Db, institution_id: &str) -> Result<(i64, i64), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT COUNT(a.id), COALESCE(MAX(q.updated_at), 0)
+         FROM quizzes q JOIN courses c ON c.id = q.course_id
+         LEFT JOIN attempts a ON a.quiz_id = q.id AND a.submitted_at IS NOT NULL
+         WHERE c.institution_id = ?",
+    )
+    .bind(institution_id)
+    .fetch_one(db)
+    .await
+}
+
 /// Item analysis over every quiz of the institution that has submitted attempts.
 pub async fn institution_figures(db: &Db, institution_id: &str) -> AppResult<InstitutionFigures> {
     let quizzes: Vec<(String, String, String, String)> = sqlx::query_as(
@@ -278,11 +291,13 @@ pub async fn institution_figures(db: &Db, institution_id: &str) -> AppResult<Ins
     Ok(out)
 }
 
-/// An institution's analytics overview, or None when it does not exist.
-pub async fn institution(db: &Db, institution_id: &str) -> AppResult<Option<InstitutionAnalytics>> {
-    let figures = institution_figures(db, institution_id).await?;
-    let Some(detail) =
-        super::catalog::institution_detail_with(db, institution_id, &figures).await?
+/// An institution's analytics overview from its `figures`, or None when it does not exist.
+pub async fn institution(
+    db: &Db,
+    institution_id: &str,
+    figures: &InstitutionFigures,
+) -> AppResult<Option<InstitutionAnalytics>> {
+    let Some(detail) = super::catalog::institution_detail_with(db, institution_id, figures).await?
     else {
         return Ok(None);
     };

@@ -293,16 +293,8 @@ struct InstitutionRow {
     rating_count: i64,
 }
 
-/// An institution's profile with its quality index computed from the current data.
-pub async fn institution_detail(
-    db: &Db,
-    id: &str,
-) -> crate::error::AppResult<Option<jieti_api::InstitutionDetail>> {
-    let figures = super::analytics::institution_figures(db, id).await?;
-    Ok(institution_detail_with(db, id, &figures).await?)
-}
-
-/// [`institution_detail`] with the analytics figures already computed.
+/// An institution's profile with its quality index, computed from the current data and its
+/// item-analysis `figures` (see `AppState::institution_figures`).
 pub async fn institution_detail_with(
     db: &Db,
     id: &str,

@@ -57,7 +57,13 @@ pub async fn issue_if_earned(
     let earned: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM enrollments e JOIN courses c ON c.id = e.course_id
          WHERE e.learner_id = ?1 AND e.course_id = ?2 AND c.certificate = 1
-           AND e.completed_at IS NOT NULL
+           -- Every lesson complete now (not the enrolment's flag, which a lesson added later or
+           -- a re-enrolment leaves out of date).
+           AND EXISTS (SELECT 1 FROM lessons WHERE course_id = ?2)
+           AND NOT EXISTS (
+             SELECT 1 FROM lessons l
+             LEFT JOIN lesson_progress p ON p.lesson_id = l.id AND p.learner_id = ?1
+             WHERE l.course_id = ?2 AND p.completed_at IS NULL)
            AND NOT EXISTS (
              SELECT 1 FROM quizzes q WHERE q.course_id = ?2 AND q.mode IN ('graded', 'exam')
                AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.quiz_id = q.id
@@ -82,6 +88,27 @@ pub async fn issue_if_earned(
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Issues the certificates that learners already earned before certificates existed (once per
+/// database: a `meta` key records it).
+pub async fn backfill(db: &Db) -> Result<(), sqlx::Error> {
+    const KEY: &str = "certificates_backfilled";
+    if super::get_meta(db, KEY).await?.is_some() {
+        return Ok(());
+    }
+    let pairs: Vec<(String, String)> = sqlx::query_as(
+        "SELECT e.learner_id, e.course_id FROM enrollments e JOIN courses c ON c.id = e.course_id
+         WHERE c.certificate = 1 AND e.completed_at IS NOT NULL",
+    )
+    .fetch_all(db)
+    .await?;
+    let mut tx = db.begin().await?;
+    for (learner, course) in pairs {
+        issue_if_earned(&mut tx, &learner, &course).await?;
+    }
+    super::set_meta(&mut *tx, KEY, "1").await?;
+    tx.commit().await
 }
 
 /// Columns of a [`Certificate`], from `certificates t JOIN courses c JOIN institutions i`.
@@ -178,6 +205,19 @@ pub async fn adopt(
         .bind(guest_id)
         .execute(&mut *conn)
         .await?;
+    // What stays with the guest duplicates a certificate the account holds for the same course:
+    // one person, one valid certificate per course; the old code says where it went.
+    sqlx::query(
+        "UPDATE certificates SET revoked_at = ?1, revoked_by = ?2,
+             revoked_reason = 'replaced by ' || (SELECT a.code FROM certificates a
+                 WHERE a.learner_id = ?2 AND a.course_id = certificates.course_id)
+         WHERE learner_id = ?3 AND revoked_at IS NULL",
+    )
+    .bind(auth::now())
+    .bind(learner_id)
+    .bind(guest_id)
+    .execute(&mut *conn)
+    .await?;
     name_holder(conn, learner_id).await
 }
 

@@ -45,11 +45,13 @@ pub async fn set_goal(db: &Db, learner_id: &str, goal: &StudyGoal) -> Result<(),
 
 /// Every span of active study the learner's progress events claim (see [`stats`]).
 pub async fn study_spans(db: &Db, learner_id: &str) -> Result<Vec<(i64, i64)>, sqlx::Error> {
-    let rows: Vec<(i64, String)> =
-        sqlx::query_as("SELECT at_ms, action FROM progress_events WHERE learner_id = ?")
-            .bind(learner_id)
-            .fetch_all(db)
-            .await?;
+    // Times before 2020 come from a broken clock (or a forgery): they are no one's study days.
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT at_ms, action FROM progress_events WHERE learner_id = ? AND at_ms >= 1577836800000",
+    )
+    .bind(learner_id)
+    .fetch_all(db)
+    .await?;
     Ok(rows
         .into_iter()
         .filter_map(|(at, action)| {

@@ -153,9 +153,11 @@ pub async fn sign_in(db: &Db, learner_id: &str, guest: Option<&Learner>) -> AppR
         .bind(&g.id)
         .execute(&mut *tx)
         .await?;
+        // Certificates first: replaying the guest's progress for the account may issue one, and
+        // the guest's own certificate for that course must be the one kept, not a second.
+        super::certificates::adopt(&mut tx, &g.id, learner_id).await?;
         super::learning::adopt(&mut tx, &g.id, learner_id).await?;
         super::quiz::adopt(&mut tx, &g.id, learner_id).await?;
-        super::certificates::adopt(&mut tx, &g.id, learner_id).await?;
         // The guest's passed quizzes and the account's lessons may only now meet a course's rule.
         let courses: Vec<String> =
             sqlx::query_scalar("SELECT course_id FROM enrollments WHERE learner_id = ?")

@@ -62,6 +62,9 @@ pub async fn connect(url: &str) -> Result<Db, String> {
         .run(&pool)
         .await
         .map_err(|e| format!("cannot migrate database {url}: {e}"))?;
+    certificates::backfill(&pool)
+        .await
+        .map_err(|e| format!("cannot issue earned certificates in {url}: {e}"))?;
     Ok(pool)
 }
 

@@ -31,7 +31,8 @@ async fn institution(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
 ) -> AppResult<Response> {
-    let detail = q::institution_detail(&state.db, &id)
+    let figures = state.institution_figures(&id).await?;
+    let detail = q::institution_detail_with(&state.db, &id, &figures)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no institution {id:?}")))?;
     Ok(public_cache(Json(detail)))

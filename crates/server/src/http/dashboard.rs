@@ -120,7 +120,8 @@ async fn institution_analytics(
 ) -> AppResult<Response> {
     // Scope first: staff of another institution learn nothing, not even whether `id` exists.
     learner.require_manages(&id)?;
-    let figures = analytics::institution(&state.db, &id)
+    let item_figures = state.institution_figures(&id).await?;
+    let figures = analytics::institution(&state.db, &id, &item_figures)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no institution {id:?}")))?;
     Ok(Json(figures).into_response())

@@ -3,7 +3,8 @@
 //! who enrol over twelve weeks, drop off lesson by lesson, and sit its mock exam once. Exam
 //! answers follow a simple item-response model (stronger learners answer more items right),
 //! except one item whose answers run the other way, as a miskeyed question would: item analysis
-//! must flag it. Also the demo staff and admin accounts (README, "Roles").
+//! must flag it. The demo staff and admin accounts, whose password is public, are separate
+//! ([`seed_demo_accounts`]) and only made when asked for (`serve --demo-accounts`).
 //!
 //! Written once per database (a `meta` key), deterministic, and only into the demo catalog.
 
@@ -79,9 +80,8 @@ pub async fn seed_activity(pool: &Db) -> Result<(), String> {
             (!matches!(d.kind, jieti_api::QuestionKind::Essay)).then_some((id, d.points))
         })
         .collect();
-    let hash = auth::hash_password(DEMO_PASSWORD).map_err(|e| format!("{e:?}"))?;
     let mut tx = pool.begin().await.map_err(err)?;
-    write(&mut tx, &lessons, &points, pass_pct as f64, &hash)
+    write(&mut tx, &lessons, &points, pass_pct as f64)
         .await
         .map_err(err)?;
     db::set_meta(&mut *tx, DONE_KEY, VERSION)
@@ -103,30 +103,8 @@ async fn write(
     lessons: &[(String, i64)],
     points: &[(String, f64)],
     pass_pct: f64,
-    password_hash: &str,
 ) -> Result<(), sqlx::Error> {
     let now = auth::now();
-    for (email, role, institution) in DEMO_ACCOUNTS {
-        sqlx::query(
-            "INSERT OR IGNORE INTO learners (id, created_at, email, display_name, password_hash,
-                 upgraded_at, role, institution_id)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(auth::new_learner_id())
-        .bind(now)
-        .bind(email)
-        .bind(if role == "admin" {
-            "管理员"
-        } else {
-            "金账财会 教务"
-        })
-        .bind(password_hash)
-        .bind(now)
-        .bind(role)
-        .bind(institution)
-        .execute(&mut **tx)
-        .await?;
-    }
     let mut rng = Rng(20_261_129);
     let n = lessons.len();
     let max: f64 = points.iter().map(|p| p.1).sum();
@@ -269,6 +247,39 @@ async fn write(
             .execute(&mut **tx)
             .await?;
         }
+    }
+    Ok(())
+}
+
+/// Creates the demo staff and admin accounts ([`DEMO_ACCOUNTS`], password [`DEMO_PASSWORD`]) when
+/// missing. Their password is public: only for a demo on one's own machine, never a deployment.
+pub async fn seed_demo_accounts(pool: &Db) -> Result<(), String> {
+    let err = |e: sqlx::Error| format!("seeding demo accounts: {e}");
+    let hash = auth::hash_password(DEMO_PASSWORD).map_err(|e| format!("{e:?}"))?;
+    let now = auth::now();
+    for (email, role, institution) in DEMO_ACCOUNTS {
+        sqlx::query(
+            // Staff only where their institution exists (a database without the demo catalog).
+            "INSERT OR IGNORE INTO learners (id, created_at, email, display_name, password_hash,
+                 upgraded_at, role, institution_id)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8
+             WHERE ?8 IS NULL OR EXISTS (SELECT 1 FROM institutions WHERE id = ?8)",
+        )
+        .bind(auth::new_learner_id())
+        .bind(now)
+        .bind(email)
+        .bind(if role == "admin" {
+            "管理员"
+        } else {
+            "金账财会 教务"
+        })
+        .bind(&hash)
+        .bind(now)
+        .bind(role)
+        .bind(institution)
+        .execute(pool)
+        .await
+        .map_err(err)?;
     }
     Ok(())
 }

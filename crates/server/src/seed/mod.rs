@@ -5,7 +5,7 @@ mod articles;
 mod demo;
 mod synthetic;
 
-pub use activity::{DEMO_ACCOUNTS, DEMO_PASSWORD};
+pub use activity::{seed_demo_accounts, DEMO_ACCOUNTS, DEMO_PASSWORD};
 pub use demo::{seed_demo, DemoOutcome};
 pub use synthetic::seed_synthetic;
 
