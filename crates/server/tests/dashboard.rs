@@ -960,6 +960,49 @@ async fn signing_in_with_a_guests_passed_quiz_issues_the_accounts_certificate() 
 }
 
 #[tokio::test]
+async fn a_guests_pass_counts_even_where_the_account_failed_the_quiz_before() {
+    let app = test_app().await;
+    let account = sign_up(&app, None, "qian@example.com", "钱七").await;
+    enroll(&app, &account, PY).await;
+    let lessons = lesson_ids(&app, PY).await;
+    complete(&app, &account, &lessons, now_ms() - 4 * HOUR).await;
+    // The account's own attempt fails (q2 + q3 = 4 of 10 = 40 %).
+    take_quiz_scoring(
+        &app,
+        &account,
+        PY_QUIZ,
+        py_answers([false, true, true, false, false, false]),
+        40.0,
+    )
+    .await;
+    let g = guest(&app).await;
+    take_quiz_scoring(&app, &g, PY_QUIZ, py_answers(ALL_RIGHT), 100.0).await;
+    let (s, _, v) = call(
+        &app,
+        "POST",
+        "/api/v1/session",
+        Some(&g),
+        Some(json!({"email": "qian@example.com", "password": "ladder-2026"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let t = v["token"].as_str().expect("token").to_owned();
+    // Both attempts are the account's now, the guest's numbered second; the pass issues it.
+    let (_, quiz) = get(&app, &format!("/api/v1/quizzes/{PY_QUIZ}"), Some(&t)).await;
+    let numbers: Vec<u64> = quiz["attempts"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{quiz}"))
+        .iter()
+        .map(|a| a["number"].as_u64().expect("number"))
+        .collect();
+    assert_eq!(numbers.len(), 2, "{quiz}");
+    assert!(numbers.contains(&1) && numbers.contains(&2), "{numbers:?}");
+    let d = dashboard(&app, &t).await;
+    assert_eq!(d["certificates"].as_array().map(Vec::len), Some(1), "{d}");
+    assert_eq!(d["quizzes"]["average_pct"], 100.0);
+}
+
+#[tokio::test]
 async fn a_course_without_certificates_never_issues_one() {
     let app = test_app().await;
     let t = guest(&app).await;

@@ -969,6 +969,29 @@ pub async fn adopt(
     .bind(guest_id)
     .execute(&mut **tx)
     .await?;
+    // On quizzes the account tried too, the guest's submitted attempts join the account's,
+    // numbered after them: the same person made them (they count towards the attempts allowed,
+    // and a pass among them towards a certificate). A guest's open attempt there stays behind,
+    // since a learner has one open attempt per quiz.
+    let rest: Vec<(String, String)> = sqlx::query_as(
+        "SELECT id, quiz_id FROM attempts WHERE learner_id = ? AND submitted_at IS NOT NULL
+         ORDER BY quiz_id, number",
+    )
+    .bind(guest_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    for (id, quiz_id) in rest {
+        sqlx::query(
+            "UPDATE attempts SET learner_id = ?1, number = 1 + (SELECT COALESCE(MAX(b.number), 0)
+                 FROM attempts b WHERE b.learner_id = ?1 AND b.quiz_id = ?2)
+             WHERE id = ?3",
+        )
+        .bind(account_id)
+        .bind(&quiz_id)
+        .bind(&id)
+        .execute(&mut **tx)
+        .await?;
+    }
     sqlx::query(
         "INSERT OR IGNORE INTO mistakes (learner_id, question_id, box, due_at, wrong_count,
              last_wrong_at, reviewed_at, mastered_at)
