@@ -6,6 +6,7 @@
 //! few bytes per element. Text always becomes text nodes and values attributes: nothing is ever
 //! parsed as HTML. Interactive parts stay Leptos views, or use one delegated listener.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use leptos::prelude::*;
@@ -223,4 +224,42 @@ pub fn inject_css(id: &str, css: &str) {
         style.set_text_content(Some(css));
         let _ = head.append_child(&style);
     }
+}
+
+/// A page made by plain DOM code (quizzes, the wrong-answer book, the dashboard): drawn again
+/// when the locale changes, and told when its view goes.
+pub trait DomPage {
+    /// Draws the page from its state.
+    fn render(&self);
+    /// Stops listening: the view is gone or the page replaced.
+    fn dispose(&self);
+}
+
+/// The page a view shows once it is made, shared by the view's effects.
+pub type PageSlot<T> = Rc<RefCell<Option<Rc<T>>>>;
+
+/// Puts `page` in `slot`, disposing the page it replaces.
+pub fn replace_page<T: DomPage>(slot: &PageSlot<T>, page: Rc<T>) {
+    if let Some(old) = slot.borrow_mut().replace(page) {
+        old.dispose();
+    }
+}
+
+/// Redraws the page in `slot` when the locale changes, and disposes it when the view goes.
+pub fn keep_page<T: DomPage + 'static>(i18n: I18n, slot: PageSlot<T>) {
+    {
+        let slot = slot.clone();
+        Effect::new(move |_| {
+            i18n.locale();
+            if let Some(page) = slot.borrow().clone() {
+                page.render();
+            }
+        });
+    }
+    let slot = send_wrapper::SendWrapper::new(slot);
+    on_cleanup(move || {
+        if let Some(page) = slot.borrow_mut().take() {
+            page.dispose();
+        }
+    });
 }

@@ -20,7 +20,8 @@ use wasm_bindgen::JsCast;
 use crate::api::dashboard as api;
 use crate::api::{json_body, ApiError};
 use crate::components::dom::{
-    closest_data, el, error_nodes, link, listen, span, text, unlisten, Listener, Node,
+    closest_data, el, error_nodes, keep_page, link, listen, replace_page, span, text, unlisten,
+    Listener, Node, PageSlot,
 };
 use crate::player::data::{field, list, num, opt_text, text_of};
 use crate::player::{fill, lesson_href};
@@ -64,7 +65,7 @@ fn DashPage(kind: Kind, id: String) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let holder = NodeRef::<leptos::html::Div>::new();
-    let screen: Rc<RefCell<Option<Rc<Screen>>>> = Rc::new(RefCell::new(None));
+    let screen: PageSlot<Screen> = Rc::new(RefCell::new(None));
     {
         let screen = screen.clone();
         Effect::new(move |_| {
@@ -73,27 +74,11 @@ fn DashPage(kind: Kind, id: String) -> impl IntoView {
                 return;
             }
             let s = Screen::new(root.into(), i18n, kind, id.clone());
-            if let Some(old) = screen.borrow_mut().replace(s.clone()) {
-                old.dispose();
-            }
+            replace_page(&screen, s.clone());
             s.load();
         });
     }
-    {
-        let screen = screen.clone();
-        Effect::new(move |_| {
-            i18n.locale();
-            if let Some(s) = screen.borrow().clone() {
-                s.render();
-            }
-        });
-    }
-    let screen = send_wrapper::SendWrapper::new(screen);
-    on_cleanup(move || {
-        if let Some(s) = screen.borrow_mut().take() {
-            s.dispose();
-        }
-    });
+    keep_page(i18n, screen);
     view! { <div class="db" node_ref=holder></div> }
 }
 
@@ -782,6 +767,16 @@ pub(crate) fn grouped(code: &str) -> String {
         .filter_map(|c| std::str::from_utf8(c).ok())
         .collect();
     groups.join("-")
+}
+
+impl crate::components::dom::DomPage for Screen {
+    fn render(&self) {
+        Screen::render(self);
+    }
+
+    fn dispose(&self) {
+        Screen::dispose(self);
+    }
 }
 
 /// A `<div><dt/><dd/></div>` pair of a definition list.

@@ -14,7 +14,8 @@ use super::widgets::{self, fmt_num, Question};
 use crate::api::quiz as api;
 use crate::api::ApiError;
 use crate::components::dom::{
-    closest_data, el, error_nodes, link, listen, span, text, unlisten, Listener, Node,
+    closest_data, el, error_nodes, keep_page, link, listen, replace_page, span, text, unlisten,
+    Listener, Node, PageSlot,
 };
 use crate::player::data::{field, list, num, object, text_of};
 use crate::player::fill;
@@ -28,7 +29,7 @@ pub fn MistakesPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let holder = NodeRef::<leptos::html::Div>::new();
-    let book: Rc<RefCell<Option<Rc<Book>>>> = Rc::new(RefCell::new(None));
+    let book: PageSlot<Book> = Rc::new(RefCell::new(None));
     {
         let book = book.clone();
         Effect::new(move |_| {
@@ -37,28 +38,11 @@ pub fn MistakesPage() -> impl IntoView {
                 return;
             }
             let b = Book::new(root.into(), i18n);
-            if let Some(old) = book.borrow_mut().replace(b.clone()) {
-                old.dispose();
-            }
+            replace_page(&book, b.clone());
             b.load();
         });
     }
-    {
-        let book = book.clone();
-        Effect::new(move |_| {
-            i18n.locale();
-            if let Some(b) = book.borrow().clone() {
-                crate::state::set_title(i18n, b.t().mistakes);
-                b.render();
-            }
-        });
-    }
-    let book = send_wrapper::SendWrapper::new(book);
-    on_cleanup(move || {
-        if let Some(b) = book.borrow_mut().take() {
-            b.dispose();
-        }
-    });
+    keep_page(i18n, book);
     view! { <div class="qz" node_ref=holder></div> }
 }
 
@@ -114,6 +98,7 @@ impl Book {
     }
 
     fn render(&self) {
+        crate::state::set_title(self.i18n, self.t().mistakes);
         let nodes = match &*self.data.borrow() {
             None => vec![el("div", "qz-card qz-loading", vec![]).attr("aria-busy", "true")],
             Some(Err(e)) => error_nodes(self.i18n, e),
@@ -419,5 +404,15 @@ impl Book {
                 }
             }
         });
+    }
+}
+
+impl crate::components::dom::DomPage for Book {
+    fn render(&self) {
+        Book::render(self);
+    }
+
+    fn dispose(&self) {
+        Book::dispose(self);
     }
 }

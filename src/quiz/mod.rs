@@ -21,7 +21,8 @@ use wasm_bindgen::JsCast;
 use crate::api::quiz as api;
 use crate::api::ApiError;
 use crate::components::dom::{
-    closest_data, el, error_nodes, link, listen, span, text, unlisten, Listener, Node,
+    closest_data, el, error_nodes, keep_page, link, listen, span, text, unlisten, Listener, Node,
+    PageSlot,
 };
 use crate::player::data::{field, list, num, object, opt_text, text_of};
 use crate::player::fill;
@@ -93,7 +94,7 @@ pub fn QuizPage(
     let session = use_session();
     let url = use_url();
     let holder = NodeRef::<leptos::html::Div>::new();
-    let runner: Rc<RefCell<Option<Rc<Runner>>>> = Rc::new(RefCell::new(None));
+    let runner: PageSlot<Runner> = Rc::new(RefCell::new(None));
     let attempt_in_url = Memo::new(move |_| url.with(|u| u.segments().get(2).cloned()));
     {
         let runner = runner.clone();
@@ -117,22 +118,18 @@ pub fn QuizPage(
             untrack(|| r.show(attempt));
         });
     }
-    {
-        let runner = runner.clone();
-        Effect::new(move |_| {
-            i18n.locale();
-            if let Some(r) = runner.borrow().clone() {
-                r.render();
-            }
-        });
-    }
-    let runner = send_wrapper::SendWrapper::new(runner);
-    on_cleanup(move || {
-        if let Some(r) = runner.borrow_mut().take() {
-            r.dispose();
-        }
-    });
+    keep_page(i18n, runner);
     view! { <div class="qz" node_ref=holder></div> }
+}
+
+impl crate::components::dom::DomPage for Runner {
+    fn render(&self) {
+        Runner::render(self);
+    }
+
+    fn dispose(&self) {
+        Runner::dispose(self);
+    }
 }
 
 /// An attempt being taken or reviewed.
