@@ -444,6 +444,21 @@ describe('dashboard and certificates at 412×915', () => {
     assert.equal(await daily.inputValue(), '5');
     assert.deepEqual(await axeViolations(page), [], 'dashboard, goal saved');
     await screenshot(page, 'dashboard-goal-saved-412x915');
+
+    // A save the network drops: the status says so, and the form keeps what was typed.
+    await page.route('**/api/v1/me/goal', (route) => route.abort('internetdisconnected'));
+    await weekly.fill('90');
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByRole('status').filter({ hasText: '网络不太稳定' }).waitFor();
+    assert.equal(await weekly.inputValue(), '90', 'the typed goal is kept');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'db-goal-status');
+    await page.unroute('**/api/v1/me/goal');
+    // The browser logs the dropped request; that is the point of this step.
+    env.ctx.problems.splice(0, env.ctx.problems.length,
+      ...env.ctx.problems.filter((p) => !p.includes('ERR_INTERNET_DISCONNECTED')));
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.getByRole('status').filter({ hasText: '已保存' }).waitFor();
+    assert.equal(sql(`SELECT weekly_goal_minutes FROM learners WHERE id = '${me.id}'`), '90');
   });
 
   test('a certificate earned on python-basics is listed, opens, and verifies publicly; an unknown code is an error', async () => {

@@ -282,11 +282,24 @@ impl Screen {
                         *s.data.borrow_mut() = Some(Ok(v));
                     }
                 }
-                Err(e) => *s.notice.borrow_mut() = message(s.i18n, &e),
+                // Only the status changes: the form keeps what the learner typed.
+                Err(e) => return s.tell("#db-goal-status", message(s.i18n, &e)),
             }
             s.render();
             crate::components::dom::focus_selector("#db-goal-status");
         });
+    }
+
+    /// Writes `text` in the status line `selector` and moves focus there, leaving the rest of
+    /// the page (and what is typed in its forms) as it is.
+    fn tell(&self, selector: &str, text: String) {
+        if self.gone.get() {
+            return;
+        }
+        if let Ok(Some(status)) = self.root.query_selector(selector) {
+            status.set_text_content(Some(&text));
+        }
+        crate::components::dom::focus_selector(selector);
     }
 
     fn revoke(self: &Rc<Self>, form: &web_sys::HtmlFormElement, code: String) {
@@ -306,7 +319,7 @@ impl Screen {
                         *s.data.borrow_mut() = Some(Ok(v));
                     }
                 }
-                Err(e) => *s.notice.borrow_mut() = message(s.i18n, &e),
+                Err(e) => return s.tell("#db-cert-status", message(s.i18n, &e)),
             }
             if s.gone.get() {
                 return;
