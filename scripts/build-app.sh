@@ -5,6 +5,20 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
 say "building the app (trunk build --release)"
 trunk build --release
+# The embed player (embed.html, its own lighter wasm): built beside the app, then shipped in the
+# same dist/ as embed.html (the server serves it for /embed/… with the institution's CSP).
+# embed-quiz.html is the same page with the quiz's wasm (/embed/quiz/:id).
+for page in embed embed-quiz; do
+  say "building the $page page (trunk build $page.html)"
+  embed_dist="${CARGO_TARGET_DIR:-$ROOT/target}/$page-dist"
+  trunk build "$page.html" --release --dist "$embed_dist"
+  for f in "$embed_dist"/*; do
+    case "$(basename "$f")" in
+      index.html) cp "$f" "dist/$page.html" ;;
+      *) cp "$f" dist/ ;;
+    esac
+  done
+done
 for f in dist/*.html dist/*.js dist/*.wasm dist/*.css dist/*.svg; do
   [ -f "$f" ] || continue
   brotli -f -q 11 -o "$f.br" "$f"

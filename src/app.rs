@@ -9,7 +9,7 @@ use crate::dashboard::Kind;
 use crate::lazy::LazyPage;
 use crate::router::{provide_router, use_url, Url};
 use crate::state::{provide_i18n, provide_session, use_i18n, use_title};
-use crate::{account, discovery, embed, player, quiz};
+use crate::{account, discovery, player, quiz};
 
 /// Links into the app; pages build URLs only through these.
 pub mod href {
@@ -83,8 +83,8 @@ enum Page {
     /// The learner's own pages (account chunk): sign in and up, the dashboard, a certificate,
     /// staff analytics. One variant, so one loader in the shell.
     Mine(MyPage),
-    EmbedCourse(String),
-    EmbedLesson(String),
+    /// An institution's embed settings (staff).
+    EmbedSettings(String),
     NotFound,
 }
 
@@ -105,13 +105,12 @@ impl Page {
             ["analytics", "institution", id] => {
                 Page::Mine(MyPage::Dashboard(Kind::Institution, (*id).into()))
             }
+            ["analytics", "institution", id, "embed"] => Page::EmbedSettings((*id).into()),
             ["analytics", "course", id] => {
                 Page::Mine(MyPage::Dashboard(Kind::Course, (*id).into()))
             }
             ["sign-in"] => Page::Mine(MyPage::SignIn),
             ["sign-up"] => Page::Mine(MyPage::SignUp),
-            ["embed", "course", id] => Page::EmbedCourse((*id).into()),
-            ["embed", "lesson", id] => Page::EmbedLesson((*id).into()),
             _ => Page::NotFound,
         }
     }
@@ -126,8 +125,6 @@ pub fn App() -> impl IntoView {
     let url = use_url();
     // A page is rebuilt only when the path names another page; query changes are the page's own.
     let page = Memo::new(move |_| url.with(Page::parse));
-    let embed =
-        Memo::new(move |_| matches!(page.get(), Page::EmbedCourse(_) | Page::EmbedLesson(_)));
     // After each navigation, move focus to the new page, so keyboard and screen-reader users land
     // there instead of on a link that no longer exists.
     Effect::new(move |previous: Option<Page>| {
@@ -143,17 +140,16 @@ pub fn App() -> impl IntoView {
         Page::Catalog => lazy(|| discovery::catalog_page(false)),
         Page::Search => lazy(|| discovery::catalog_page(true)),
         Page::Course(id) => lazy(move || discovery::course_page(id.clone())),
-        Page::Institution(id) => lazy(move || discovery::institution_page(id.clone())),
+        Page::Institution(id) => lazy(move || discovery::institution_page(id.clone(), false)),
+        Page::EmbedSettings(id) => lazy(move || discovery::institution_page(id.clone(), true)),
         Page::Learn(course) => lazy(move || player::learn_page(course.clone())),
         Page::Quiz(id) => lazy(move || quiz::quiz_page(id.clone())),
         Page::Mistakes => lazy(|| quiz::quiz_page(String::new())),
         Page::Mine(page) => lazy(move || account::account_page(page.clone())),
-        Page::EmbedCourse(_) => embed::EmbedCoursePage().into_any(),
-        Page::EmbedLesson(_) => embed::EmbedLessonPage().into_any(),
         Page::NotFound => NotFound().into_any(),
     };
     view! {
-        {move || (!embed.get()).then(Header)}
+        <Header/>
         <main id="main" tabindex="-1">{view}</main>
     }
 }

@@ -11,7 +11,7 @@ pub mod state;
 mod account;
 mod dashboard;
 mod discovery;
-mod embed;
+pub mod embed;
 mod player;
 mod quiz;
 

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod catalog;
 pub mod dashboard;
+pub mod embed;
 pub mod learn;
 pub mod quiz;
 

@@ -14,7 +14,6 @@ pub enum IconName {
     /// A warning triangle (errors).
     Warning,
     /// A wrench (coming soon).
-    Wrench,
     /// Category: code brackets.
     Code,
     /// Category: a pen.
@@ -35,7 +34,6 @@ impl IconName {
             IconName::Certificate => "M12 2a6 6 0 1 1 0 12 6 6 0 0 1 0-12zm-4 12.9V22l4-2 4 2v-7.1a8 8 0 0 1-8 0z",
             IconName::Verified => "M12 2l2.4 2 3.1-.3.9 3 2.6 1.8-1 3 1 3-2.6 1.8-.9 3-3.1-.3L12 22l-2.4-2-3.1.3-.9-3L3 15.5l1-3-1-3 2.6-1.8.9-3 3.1.3zm-1.2 13.2l5.7-5.7-1.4-1.4-4.3 4.3-2-2-1.4 1.4z",
             IconName::Warning => "M12 3l10 18H2zm-1 6v6h2V9zm0 8v2h2v-2z",
-            IconName::Wrench => "M21 6.5a5.5 5.5 0 0 1-7.6 5.1L6 19a2.1 2.1 0 0 1-3-3l7.4-7.4A5.5 5.5 0 0 1 17.5 1l-3.2 3.2.7 3.8 3.8.7z",
             IconName::Code => "M8.6 6L3 12l5.6 6 1.5-1.4L5.8 12l4.3-4.6zm6.8 0l-1.5 1.4 4.3 4.6-4.3 4.6 1.5 1.4L21 12z",
             IconName::Pen => "M3 17.2V21h3.8l11-11-3.8-3.8zM20.7 7a1 1 0 0 0 0-1.4l-2.3-2.3a1 1 0 0 0-1.4 0l-1.8 1.8 3.8 3.8z",
             IconName::Bag => "M7 7V6a5 5 0 0 1 10 0v1h3l-1 15H5L4 7zm2 0h6V6a3 3 0 0 0-6 0z",

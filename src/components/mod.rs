@@ -7,4 +7,4 @@ mod states;
 
 pub use header::Header;
 pub use icons::{Icon, IconName};
-pub use states::{loaded_page, ComingSoon, CourseListSkeleton, EmptyState, ErrorView};
+pub use states::{loaded_page, CourseListSkeleton, EmptyState, ErrorView};

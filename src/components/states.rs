@@ -120,51 +120,6 @@ pub fn EmptyState(
     view! { class = cls, <p class="empty-state">{message}</p> }
 }
 
-/// A page that a later release fills in: says so plainly and leads back to the courses.
-#[component]
-pub fn ComingSoon(
-    /// The page's name.
-    title: Signal<&'static str>,
-) -> impl IntoView {
-    let cls = style! {
-        .coming-soon {
-            display: grid;
-            justify-items: start;
-            gap: var(--space-3);
-            padding: var(--space-5);
-            background: var(--surface);
-            border-radius: var(--radius-l);
-            border: 1px dashed var(--border);
-        }
-        .coming-soon__badge {
-            display: inline-flex;
-            align-items: center;
-            gap: var(--space-1);
-            padding: 2px var(--space-2);
-            border-radius: 999px;
-            background: var(--accent-soft);
-            color: var(--accent);
-            font-size: var(--text-xs);
-            font-weight: 600;
-        }
-        .coming-soon__body {
-            color: var(--text-2);
-        }
-    };
-    let i18n = use_i18n();
-    crate::state::use_title(move || title.get().to_owned());
-    view! { class = cls,
-        <section class="page">
-            <h1 class="page-title">{title}</h1>
-            <div class="coming-soon">
-                <span class="coming-soon__badge"><Icon name=IconName::Wrench size=14/>{i18n.text(|t| t.coming_soon)}</span>
-                <p class="coming-soon__body">{i18n.text(|t| t.coming_soon_body)}</p>
-                <a href=href::home() class="button">{i18n.text(|t| t.back_to_catalog)}</a>
-            </div>
-        </section>
-    }
-}
-
 /// A page showing one fetched resource: a skeleton while it loads, the error view with a retry
 /// when it fails, `show(data)` once it is in; the document title follows `title(data)`.
 pub fn loaded_page<T: Clone + Send + Sync + 'static>(

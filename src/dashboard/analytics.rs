@@ -109,6 +109,12 @@ pub fn institution(s: &Screen, v: &JsValue) -> Vec<Node> {
             "db-title",
             vec![text(format!("{} · {}", text_of(v, "name"), t.analytics))],
         ),
+        // The embed settings page (src/embed/settings.rs, in another chunk: the path, not its fn).
+        link(
+            "button button--quiet",
+            format!("{}/embed", institution_href(&s.id)),
+            vec![text(t.embed_settings)],
+        ),
         el(
             "section",
             "db-card",

@@ -164,6 +164,8 @@ pub struct DashText {
     pub revoked_done: &'static str,
     /// Error: not allowed to see this page.
     pub forbidden: &'static str,
+    /// Link: the institution's embed settings.
+    pub embed_settings: &'static str,
     /// Error: no such certificate or page.
     pub not_found: &'static str,
     /// Back to the institution overview.
@@ -261,6 +263,7 @@ const ZH_HANS: DashText = DashText {
     issued_certificates: "已颁发证书",
     revoked_done: "已撤销证书",
     forbidden: "此页面仅限该机构的教务人员和管理员查看。",
+    embed_settings: "嵌入设置",
     not_found: "找不到这张证书或这个页面，请核对链接或证书编号。",
     back: "返回机构概览",
     no_data: "暂无数据",
@@ -355,6 +358,7 @@ const ZH_HANT: DashText = DashText {
     issued_certificates: "已頒發證書",
     revoked_done: "已撤銷證書",
     forbidden: "此頁面僅限該機構的教務人員和管理員檢視。",
+    embed_settings: "嵌入設定",
     not_found: "找不到這張證書或這個頁面，請核對連結或證書編號。",
     back: "返回機構概覽",
     no_data: "暫無數據",
@@ -469,6 +473,7 @@ const EN: DashText = DashText {
     issued_certificates: "Certificates issued",
     revoked_done: "Revoked certificate",
     forbidden: "Only staff of this institution and admins can see this page.",
+    embed_settings: "Embed settings",
     not_found: "No certificate or page was found here. Check the link or the certificate code.",
     back: "Back to the overview",
     no_data: "No data yet",

@@ -24,9 +24,15 @@ crate::split_page!(
     }
 );
 
+// The institution's embed settings (staff) travel in this chunk: a split point of their own
+// would add shared chunks to every route (ADR 0009), and they are about the institution too.
 crate::split_page!(
     institution_chunk,
-    fn institution_page(id: String) {
-        view! { <institution::InstitutionPage id/> }.into_any()
+    fn institution_page(id: String, embed_settings: bool) {
+        if embed_settings {
+            crate::embed::settings::page(id)
+        } else {
+            view! { <institution::InstitutionPage id/> }.into_any()
+        }
     }
 );

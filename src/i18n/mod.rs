@@ -69,10 +69,6 @@ pub struct Messages {
     pub retry: &'static str,
     /// No courses match.
     pub empty_courses: &'static str,
-    /// Title of pages still being built.
-    pub coming_soon: &'static str,
-    /// Body of pages still being built.
-    pub coming_soon_body: &'static str,
     /// Link back to the catalog.
     pub back_to_catalog: &'static str,
     /// Page names, for titles of pages still being built.
@@ -87,8 +83,6 @@ pub struct Messages {
     pub page_quiz: &'static str,
     /// Sign-in page.
     pub page_sign_in: &'static str,
-    /// Embedded player.
-    pub page_embed: &'static str,
     /// Price filter: paid courses.
     pub paid: &'static str,
     /// Duration filter: under two hours.

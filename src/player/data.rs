@@ -64,6 +64,8 @@ pub struct Outline {
     pub title: String,
     /// Chapters in order.
     pub chapters: Vec<Chapter>,
+    /// The course's quizzes and exams: id and title, in syllabus order.
+    pub quizzes: Vec<(String, String)>,
 }
 
 impl Outline {
@@ -87,6 +89,10 @@ impl Outline {
                         })
                         .collect(),
                 })
+                .collect(),
+            quizzes: list(v, "quizzes")
+                .iter()
+                .map(|q| (text_of(q, "id"), text_of(q, "title")))
                 .collect(),
         }
     }

@@ -39,7 +39,7 @@ crate::split_page!(
 );
 
 /// The player's styles, injected when the player first shows (they travel in its chunk).
-const CSS: &str = include_str!("../../style/player.css");
+pub(crate) const CSS: &str = include_str!("../../style/player.css");
 
 /// Storage key: play the next lesson when one ends.
 const AUTO_ADVANCE_KEY: &str = "jieti.autoAdvance";
@@ -72,6 +72,17 @@ pub(crate) fn make(node: Node) -> web_sys::Element {
 /// A JS callback the player keeps alive while it listens.
 pub(crate) type Listener<E> = Closure<dyn Fn(E)>;
 
+/// Where the player runs: the app, or an institution's embed of a course or of one lesson.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Host {
+    /// The app's `/learn/:course/:lesson`.
+    App,
+    /// `/embed/course/:id`: the outline and every lesson, minimal chrome.
+    EmbedCourse,
+    /// `/embed/lesson/:id`: one lesson, no outline.
+    EmbedLesson,
+}
+
 /// The lesson being shown: a video, an article, or none yet.
 enum Stage {
     None,
@@ -102,7 +113,7 @@ pub fn LearnPage(
             match existing {
                 Some(p) => p.show(lesson),
                 None => {
-                    let p = Player::new(root.into(), course.clone(), i18n);
+                    let p = Player::new(root.into(), course.clone(), i18n, Host::App);
                     *player.borrow_mut() = Some(p.clone());
                     p.start(lesson);
                 }
@@ -160,6 +171,7 @@ struct State {
 /// The player page: its elements, state, and the lesson being shown.
 pub(crate) struct Player {
     course: String,
+    host: Host,
     /// The locale (held here: event handlers run outside any reactive owner).
     pub i18n: I18n,
     root: web_sys::Element,
@@ -189,7 +201,12 @@ impl Player {
         crate::i18n::messages(self.i18n.locale())
     }
 
-    fn new(root: web_sys::Element, course: String, i18n: I18n) -> Rc<Player> {
+    pub(crate) fn new(
+        root: web_sys::Element,
+        course: String,
+        i18n: I18n,
+        host: Host,
+    ) -> Rc<Player> {
         let bar = make(el("div", "pl-bar", vec![]));
         let sync_line = make(el("p", "pl-sync", vec![]).attr("role", "status"));
         let outline_head = make(el("div", "pl-outline-head", vec![]));
@@ -201,11 +218,16 @@ impl Player {
         let head = make(el("div", "", vec![]));
         let notes_box =
             make(el("section", "pl-notes", vec![]).attr("aria-labelledby", "pl-notes-h"));
+        if host == Host::EmbedLesson {
+            // One lesson: there is no outline to show.
+            let _ = outline.set_attribute("hidden", "");
+        }
         for e in [&bar, &sync_line, &outline, &main] {
             let _ = root.append_child(e);
         }
         let player = Rc::new(Player {
             course,
+            host,
             i18n,
             root,
             bar,
@@ -246,7 +268,7 @@ impl Player {
     }
 
     /// Loads the course, then shows `lesson` (or the first one).
-    fn start(self: &Rc<Self>, lesson: Option<String>) {
+    pub(crate) fn start(self: &Rc<Self>, lesson: Option<String>) {
         self.relabel();
         self.render_main_loading();
         let p = self.clone();
@@ -313,14 +335,19 @@ impl Player {
                 return;
             };
             let progress = data::read_progress(&v);
+            let mut newly_done = Vec::new();
             {
                 let mut st = p.state.borrow_mut();
                 for l in progress.iter().filter(|l| l.completed) {
                     if !st.done.contains(&l.lesson_id) {
                         st.done.push(l.lesson_id.clone());
+                        newly_done.push(l.lesson_id.clone());
                     }
                 }
                 st.progress = progress;
+            }
+            if p.host != Host::App {
+                p.report_done(&newly_done);
             }
             p.render_outline();
             let stage = match &*p.stage.borrow() {
@@ -331,6 +358,42 @@ impl Player {
                 v.resume_late();
             }
         });
+    }
+
+    /// The href of a lesson where this player runs (an embed keeps its theme and language).
+    fn href(&self, lesson: &str) -> String {
+        match self.host {
+            Host::App => lesson_href(&self.course, lesson),
+            Host::EmbedCourse => crate::embed::course_lesson_href(&self.course, lesson),
+            Host::EmbedLesson => crate::embed::lesson_href(lesson),
+        }
+    }
+
+    /// Tells an embed's host which lessons were completed, and the course once all are.
+    fn report_done(&self, newly_done: &[String]) {
+        let st = self.state.borrow();
+        for id in newly_done {
+            crate::embed::emit("completed", id, &[]);
+        }
+        let all_done = st.outline.as_ref().is_some_and(|o| {
+            o.chapters
+                .iter()
+                .flat_map(|c| &c.lessons)
+                .all(|l| st.done.contains(&l.id))
+        });
+        if all_done && !newly_done.is_empty() && self.host == Host::EmbedCourse {
+            crate::embed::emit("course_completed", "", &[]);
+        }
+    }
+
+    /// The server has the learner's latest progress: reload it (ticks, and completions for an embed).
+    pub(crate) fn progress_sent(self: &Rc<Self>) {
+        self.load_progress();
+    }
+
+    /// Shows `lesson` (after a history change in an embed).
+    pub(crate) fn go_to(self: &Rc<Self>, lesson: Option<String>) {
+        self.show(lesson);
     }
 
     /// Where to resume a lesson: the newest position still in the outbox, else the server's.
@@ -354,7 +417,11 @@ impl Player {
                 .flatten()
         };
         if let Some(next) = next {
-            navigate(&lesson_href(&self.course, &next), false);
+            match self.host {
+                Host::App => navigate(&lesson_href(&self.course, &next), false),
+                Host::EmbedCourse => crate::embed::go(&self.href(&next)),
+                Host::EmbedLesson => {}
+            }
         }
     }
 
@@ -425,29 +492,39 @@ impl Player {
             .as_ref()
             .map(|o| o.title.clone())
             .unwrap_or_default();
-        fill(
-            &self.bar,
-            vec![
-                link(
-                    "pl-back",
-                    crate::app::href::course(&self.course),
-                    vec![text(t.back_to_course)],
-                ),
-                span("pl-course", title),
-                el(
-                    "button",
-                    "button button--quiet pl-outline-toggle",
-                    vec![text(t.outline)],
-                )
-                .attr("type", "button")
-                .attr("data-act", "outline")
-                .attr("aria-controls", "pl-outline")
-                .attr(
-                    "aria-expanded",
-                    if st.outline_open { "true" } else { "false" },
-                ),
-            ],
-        );
+        let back = if self.host == Host::App {
+            link(
+                "pl-back",
+                crate::app::href::course(&self.course),
+                vec![text(t.back_to_course)],
+            )
+        } else {
+            // Inside an institution's page: the course opens in the app, in a new tab.
+            link(
+                "pl-back",
+                crate::app::href::course(&self.course),
+                vec![text(crate::embed::open_in_app(self.i18n.locale()))],
+            )
+            .attr("target", "_blank")
+            .attr("rel", "noopener")
+        };
+        let toggle = (self.host != Host::EmbedLesson).then(|| {
+            el(
+                "button",
+                "button button--quiet pl-outline-toggle",
+                vec![text(t.outline)],
+            )
+            .attr("type", "button")
+            .attr("data-act", "outline")
+            .attr("aria-controls", "pl-outline")
+            .attr(
+                "aria-expanded",
+                if st.outline_open { "true" } else { "false" },
+            )
+        });
+        let mut bar = vec![back, span("pl-course", title)];
+        bar.extend(toggle);
+        fill(&self.bar, bar);
         if let Some(nav) = self.outline_head.parent_element() {
             let _ = nav.set_attribute("aria-label", t.outline);
         }
@@ -512,7 +589,7 @@ impl Player {
                             "",
                             vec![link(
                                 "pl-item",
-                                lesson_href(&self.course, &l.id),
+                                self.href(&l.id),
                                 vec![
                                     tick,
                                     span("pl-title", l.title.clone()),
@@ -533,8 +610,33 @@ impl Player {
                     ],
                 )
             })
-            .collect();
-        fill(&self.outline_list, chapters);
+            .collect::<Vec<_>>();
+        let mut sections = chapters;
+        if !outline.quizzes.is_empty() {
+            // Quizzes open their own page (in an embed, the embed's quiz page).
+            let items = outline
+                .quizzes
+                .iter()
+                .map(|(id, title)| {
+                    let href = if self.host == Host::App {
+                        format!("/quiz/{}", jieti_api::encode_component(id))
+                    } else {
+                        crate::embed::quiz_href(id, None)
+                    };
+                    el(
+                        "li",
+                        "",
+                        vec![link("pl-item", href, vec![span("pl-title", title.clone())])],
+                    )
+                })
+                .collect();
+            sections.push(el(
+                "section",
+                "pl-chapter",
+                vec![el("h3", "", vec![text(t.quizzes)]), el("ul", "", items)],
+            ));
+        }
+        fill(&self.outline_list, sections);
     }
 
     fn render_main_loading(&self) {
@@ -576,6 +678,9 @@ impl Player {
             &format!("{} · {}", lesson.title, lesson.course_title),
         );
         self.state.borrow_mut().lesson = Some(lesson.clone());
+        if self.host != Host::App {
+            crate::embed::lesson_shown(&lesson);
+        }
         self.main.set_text_content(None);
         if lesson.is_video {
             let v = video::VideoPlayer::new(self, lesson.clone());
@@ -590,13 +695,16 @@ impl Player {
             let _ = self.main.append_child(a.element());
             *self.stage.borrow_mut() = Stage::Article(a);
         }
-        let _ = self.main.append_child(&self.notes_box);
-        *self.notes.borrow_mut() = Some(notes::Notes::new(
-            self.notes_box.clone(),
-            lesson.id.clone(),
-            lesson.is_video,
-            self.i18n,
-        ));
+        // Notes are the learner's own study tool in the app; an embed keeps to the lesson.
+        if self.host == Host::App {
+            let _ = self.main.append_child(&self.notes_box);
+            *self.notes.borrow_mut() = Some(notes::Notes::new(
+                self.notes_box.clone(),
+                lesson.id.clone(),
+                lesson.is_video,
+                self.i18n,
+            ));
+        }
         self.render_head();
         match &*self.stage.borrow() {
             Stage::Video(v) => v.start(),
@@ -612,12 +720,7 @@ impl Player {
         let Some(l) = &st.lesson else { return };
         let nav = |target: &Option<String>, label: &'static str, rel: &'static str| {
             target.as_ref().map(|id| {
-                link(
-                    "button button--quiet",
-                    lesson_href(&self.course, id),
-                    vec![text(label)],
-                )
-                .attr("rel", rel)
+                link("button button--quiet", self.href(id), vec![text(label)]).attr("rel", rel)
             })
         };
         let meta = format!(
@@ -630,9 +733,12 @@ impl Player {
             .attr("id", "pl-auto")
             .attr("data-act", "auto")
             .attr_if("checked", st.auto_advance.then_some(""));
-        let mut row: Vec<Node> = nav(&l.prev, t.prev_lesson, "prev").into_iter().collect();
-        row.push(el("label", "pl-check", vec![auto, text(t.auto_advance)]));
-        row.extend(nav(&l.next, t.next_lesson, "next"));
+        let mut row: Vec<Node> = Vec::new();
+        if self.host != Host::EmbedLesson {
+            row.extend(nav(&l.prev, t.prev_lesson, "prev"));
+            row.push(el("label", "pl-check", vec![auto, text(t.auto_advance)]));
+            row.extend(nav(&l.next, t.next_lesson, "next"));
+        }
         fill(
             &self.head,
             vec![

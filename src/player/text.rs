@@ -79,6 +79,8 @@ pub struct PlayerText {
     pub reading_time: &'static str,
     /// Link: back to the course page.
     pub back_to_course: &'static str,
+    /// Outline heading: the course's quizzes and exams.
+    pub quizzes: &'static str,
     /// Note: playback resumes where it stopped.
     pub resume_at: &'static str,
 }
@@ -121,6 +123,7 @@ const ZH_HANS: PlayerText = PlayerText {
     download_failed: "下载失败，请稍后重试。",
     reading_time: "阅读时间",
     back_to_course: "返回课程",
+    quizzes: "测验与考试",
     resume_at: "已从上次的位置继续",
 };
 
@@ -162,6 +165,7 @@ const ZH_HANT: PlayerText = PlayerText {
     download_failed: "下載失敗，請稍後重試。",
     reading_time: "閱讀時間",
     back_to_course: "返回課程",
+    quizzes: "測驗與考試",
     resume_at: "已從上次的位置繼續",
 };
 
@@ -204,6 +208,7 @@ const EN: PlayerText = PlayerText {
     download_failed: "The download failed. Try again later.",
     reading_time: "Reading time",
     back_to_course: "Back to course",
+    quizzes: "Quizzes and exams",
     resume_at: "Resumed where you left off",
 };
 

@@ -212,6 +212,10 @@ impl VideoPlayer {
         let status = make(el("p", "pl-note", vec![]).attr("role", "status"));
         let tools = make(el("div", "pl-tools", vec![]));
         let download = Download::new(lesson.clone(), player.i18n);
+        if crate::embed::active() {
+            // Saving for offline belongs to the app (its service worker plays the files).
+            let _ = download.element().set_attribute("hidden", "");
+        }
         for e in [&stage, &status, &tools, download.element()] {
             let _ = root.append_child(e);
         }
@@ -611,6 +615,8 @@ impl VideoPlayer {
 
     fn set_mimic(&self, on: bool) {
         self.mimic.set(on);
+        // In an embed the mimic must cover the host's page: its loader enlarges the iframe.
+        crate::embed::emit("fullscreen", &self.lesson.id, &[("on", on.into())]);
         self.render_status();
     }
 

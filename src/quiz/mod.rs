@@ -54,13 +54,45 @@ fn ensure_css() {
     crate::components::dom::inject_css("qz-css", CSS);
 }
 
-/// The href of a quiz, or of one attempt at it.
+/// The href of a quiz, or of one attempt at it (in an embed, the embed's).
 pub fn quiz_href(quiz: &str, attempt: Option<&str>) -> String {
+    if crate::embed::active() {
+        return crate::embed::quiz_href(quiz, attempt);
+    }
     let q = jieti_api::encode_component(quiz);
     match attempt {
         Some(a) => format!("/quiz/{q}/{}", jieti_api::encode_component(a)),
         None => format!("/quiz/{q}"),
     }
+}
+
+/// Moves to `href`: inside the embed, or with the app's router.
+fn go(href: &str) {
+    if crate::embed::active() {
+        crate::embed::go(href);
+    } else {
+        navigate(href, false);
+    }
+}
+
+/// The link to the wrong-answer book (an app page: none inside an embed).
+fn mistakes_link(t: &QuizText) -> Option<Node> {
+    (!crate::embed::active()).then(|| {
+        link(
+            "button button--quiet",
+            "/mistakes".into(),
+            vec![text(t.mistakes)],
+        )
+    })
+}
+
+/// Mounts a quiz in an embed's `root`; the function returned shows an attempt (None: the rules).
+pub(crate) fn mount_embed(root: web_sys::Element, quiz: String, i18n: I18n) -> crate::embed::Show {
+    ensure_css();
+    let holder = crate::player::make(el("div", "qz", vec![]));
+    let _ = root.append_child(&holder);
+    let r = Runner::new(holder, quiz, i18n);
+    Rc::new(move |attempt| r.show(attempt))
 }
 
 /// `m:ss` or `h:mm:ss`.
@@ -527,7 +559,7 @@ impl Runner {
                 vec![
                     link(
                         "",
-                        crate::app::href::course(&text_of(&q, "course_id")),
+                        crate::embed::course_href(&text_of(&q, "course_id")),
                         vec![text(text_of(v, "course_title"))],
                     ),
                     text(format!(" · {}", self.mode_name(&text_of(&q, "mode")))),
@@ -540,18 +572,9 @@ impl Runner {
             nodes.push(el("p", "qz-desc", vec![text(desc)]));
         }
         nodes.push(el("dl", "qz-facts", facts));
-        nodes.push(el(
-            "div",
-            "qz-actions",
-            vec![
-                action,
-                link(
-                    "button button--quiet",
-                    "/mistakes".into(),
-                    vec![text(t.mistakes)],
-                ),
-            ],
-        ));
+        let mut actions = vec![action];
+        actions.extend(mistakes_link(t));
+        nodes.push(el("div", "qz-actions", actions));
         if !attempts.is_empty() {
             nodes.push(el("h2", "qz-h2", vec![text(t.your_attempts)]));
             nodes.push(el("ul", "qz-attempts", attempts));
@@ -780,20 +803,11 @@ impl Runner {
         if field(res, "answers_shown").as_bool() != Some(true) {
             summary.push(el("p", "qz-note", vec![text(t.answers_hidden)]));
         }
-        summary.push(el(
-            "div",
-            "qz-actions",
-            vec![
-                el("button", "button button--primary", vec![text(t.retry)])
-                    .attr("type", "button")
-                    .attr("data-act", "again"),
-                link(
-                    "button button--quiet",
-                    "/mistakes".into(),
-                    vec![text(t.mistakes)],
-                ),
-            ],
-        ));
+        let mut actions = vec![el("button", "button button--primary", vec![text(t.retry)])
+            .attr("type", "button")
+            .attr("data-act", "again")];
+        actions.extend(mistakes_link(t));
+        summary.push(el("div", "qz-actions", actions));
         let review = list(res, "review")
             .iter()
             .enumerate()
@@ -842,7 +856,7 @@ impl Runner {
             }
             "start" => self.start(),
             // Back to the rules: they offer a new attempt only where one remains.
-            "again" => navigate(&quiz_href(&self.quiz_id, None), false),
+            "again" => go(&quiz_href(&self.quiz_id, None)),
             "go" | "prev" | "next" => {
                 let to = closest_data(ev, "data-i").and_then(|s| s.parse::<usize>().ok());
                 self.with_take(|t| {
@@ -1182,6 +1196,7 @@ impl Runner {
             match res {
                 Ok(v) => {
                     r.set_take(&v, None, false);
+                    r.report_result(&v);
                     window().scroll_to_with_x_and_y(0.0, 0.0);
                     crate::components::dom::focus_selector(".qz-result h1");
                 }
@@ -1264,6 +1279,57 @@ impl Runner {
         }
     }
 
+    /// Tells an embed's host how a submission fared: each question answered, then passed or failed.
+    fn report_result(&self, v: &JsValue) {
+        if !crate::embed::active() {
+            return;
+        }
+        let res = field(v, "result");
+        if !res.is_object() {
+            return;
+        }
+        let prompts = match &*self.screen.borrow() {
+            Screen::Take(t) => t
+                .questions
+                .iter()
+                .map(|q| (q.id.clone(), (q.prompt.clone(), KINDS[q.kind])))
+                .collect::<Vec<_>>(),
+            _ => Vec::new(),
+        };
+        for fb in list(&res, "review") {
+            let id = text_of(&fb, "question_id");
+            let (prompt, kind) = prompts
+                .iter()
+                .find(|(q, _)| *q == id)
+                .map(|(_, p)| p.clone())
+                .unwrap_or_default();
+            crate::embed::emit(
+                "answered",
+                "",
+                &[
+                    ("quiz", self.quiz_id.as_str().into()),
+                    ("question", id.as_str().into()),
+                    ("prompt", prompt.into()),
+                    ("kind", kind.into()),
+                    ("outcome", field(&fb, "outcome")),
+                    ("score", field(&fb, "score")),
+                    ("max", field(&fb, "max")),
+                    ("response", field(&fb, "answer")),
+                ],
+            );
+        }
+        crate::embed::emit(
+            "quiz_result",
+            "",
+            &[
+                ("quiz", self.quiz_id.as_str().into()),
+                ("score", field(&res, "score")),
+                ("max", field(&res, "max")),
+                ("passed", field(&res, "passed")),
+            ],
+        );
+    }
+
     /// Starts (or resumes) an attempt and opens it.
     fn start(self: &Rc<Self>) {
         let r = self.clone();
@@ -1280,7 +1346,7 @@ impl Runner {
                     let id = text_of(&v, "id");
                     r.set_take(&v, load_cache(&id).as_ref(), false);
                     *r.wanted.borrow_mut() = Some(id.clone());
-                    navigate(&quiz_href(&r.quiz_id, Some(&id)), false);
+                    go(&quiz_href(&r.quiz_id, Some(&id)));
                     crate::components::dom::focus_selector("#qh-0");
                 }
                 Err(e) => r.set_screen(Screen::Failed(e)),

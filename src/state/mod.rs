@@ -15,6 +15,11 @@ use crate::i18n::{self, Locale, Messages};
 pub struct I18n(RwSignal<Locale>);
 
 impl I18n {
+    /// An I18n outside the app's context (the embed).
+    pub fn fixed(locale: Locale) -> I18n {
+        I18n(RwSignal::new(locale))
+    }
+
     /// The current locale (tracked).
     pub fn locale(&self) -> Locale {
         self.0.get()

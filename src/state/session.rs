@@ -10,9 +10,18 @@ use crate::api::{account, ApiError};
 /// Storage key of the bearer token.
 pub const TOKEN_KEY: &str = "jieti.token";
 
+/// Storage key of the embed's bearer token (set by `public/embed-frame.js`): an embed acts for
+/// its own learner (a guest, or the host's user), never for whoever uses the app on this origin.
+pub const EMBED_TOKEN_KEY: &str = "jieti.embed.token";
+
 /// The stored bearer token.
 pub fn token() -> Option<String> {
-    storage::get(TOKEN_KEY).filter(|t| !t.is_empty())
+    let key = if crate::embed::active() {
+        EMBED_TOKEN_KEY
+    } else {
+        TOKEN_KEY
+    };
+    storage::get(key).filter(|t| !t.is_empty())
 }
 
 /// Whom the app acts for: None until the token is checked (or while offline).

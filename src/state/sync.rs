@@ -252,6 +252,11 @@ pub fn record(lesson_id: &str, action: Action) {
             ]),
         ),
     };
+    crate::embed::emit(
+        "record",
+        lesson_id,
+        &[("action", object(&[(name, body.clone())]))],
+    );
     let event = object(&[
         ("id", JsValue::from_str(&new_id())),
         ("lesson_id", JsValue::from_str(lesson_id)),
@@ -314,7 +319,10 @@ pub fn flush() {
             return flush();
         }
         match outcome {
-            Ok(()) => ATTEMPT.with(|a| a.set(0)),
+            Ok(()) => {
+                ATTEMPT.with(|a| a.set(0));
+                crate::embed::synced();
+            }
             Err(network) => {
                 if network {
                     state.online.set(false);

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod bench;
 pub mod content;
 pub mod db;
+pub mod embed;
 pub mod error;
 pub mod http;
 pub mod progress;
@@ -19,6 +20,7 @@ use std::sync::Arc;
 
 use axum::http::{header, HeaderValue, Method};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -150,7 +152,7 @@ impl AppState {
     }
 }
 
-/// The whole HTTP application: `/api/v1`, `/media` and the app with its SPA fallback.
+/// The whole HTTP application: `/api/v1`, `/media`, the embed pages and the app with its SPA fallback.
 pub fn app(state: AppState) -> Router {
     // Bearer tokens, never cookies, so any origin may call the API (institutions run the app elsewhere).
     let cors = CorsLayer::new()
@@ -172,6 +174,12 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api)
         .nest("/media", web::media_router(state.media()))
+        // The embed pages: the one HTML documents other sites may frame (their CSP says which).
+        .route("/embed/lesson/{id}", get(web::embed_lesson))
+        .route("/embed/course/{id}", get(web::embed_course))
+        .route("/embed/course/{id}/{lesson}", get(web::embed_course_lesson))
+        .route("/embed/quiz/{id}", get(web::embed_quiz))
+        .route("/embed/quiz/{id}/{attempt}", get(web::embed_quiz_attempt))
         .fallback(web::fallback)
         .layer(TraceLayer::new_for_http())
         .layer(CatchPanicLayer::custom(panic_response))

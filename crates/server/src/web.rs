@@ -12,7 +12,16 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::error::AppError;
-use crate::AppState;
+use crate::http::ApiPath;
+use crate::{db, embed, AppState};
+
+/// The CSP of every HTML document we serve outside the embed routes: only we may frame it
+/// (clickjacking defence).
+const FRAME_SELF: &str = "frame-ancestors 'self'";
+
+fn not_built() -> Response {
+    AppError::NotFound("the app is not built; run `trunk build --release`".into()).into_response()
+}
 
 /// Media files (video renditions, captions, posters) with HTTP range requests.
 ///
@@ -54,8 +63,7 @@ pub async fn fallback(State(state): State<AppState>, req: Request) -> Response {
         return AppError::RouteNotFound(path).into_response();
     }
     let Some(dist) = state.dist() else {
-        return AppError::NotFound("the app is not built; run `trunk build --release`".into())
-            .into_response();
+        return not_built();
     };
     let index = dist.join("index.html");
     let (method, headers) = (req.method().clone(), req.headers().clone());
@@ -102,6 +110,117 @@ pub async fn fallback(State(state): State<AppState>, req: Request) -> Response {
     };
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    if is_html(&res) {
+        res.headers_mut().insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(FRAME_SELF),
+        );
+    }
+    res
+}
+
+fn is_html(res: &Response) -> bool {
+    res.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"))
+}
+
+/// `GET /embed/lesson/{id}`: the embed page for one lesson.
+pub async fn embed_lesson(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    req: Request,
+) -> Response {
+    embed_page(&state, jieti_api::EmbedKind::Lesson, &id, req).await
+}
+
+/// `GET /embed/course/{id}`: the embed page for a whole course.
+pub async fn embed_course(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    req: Request,
+) -> Response {
+    embed_page(&state, jieti_api::EmbedKind::Course, &id, req).await
+}
+
+/// `GET /embed/course/{id}/{lesson}`: the course embed opened at one of its lessons.
+pub async fn embed_course_lesson(
+    State(state): State<AppState>,
+    ApiPath((id, _lesson)): ApiPath<(String, String)>,
+    req: Request,
+) -> Response {
+    embed_page(&state, jieti_api::EmbedKind::Course, &id, req).await
+}
+
+/// `GET /embed/quiz/{id}`: the embed page for one quiz.
+pub async fn embed_quiz(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    req: Request,
+) -> Response {
+    embed_page(&state, jieti_api::EmbedKind::Quiz, &id, req).await
+}
+
+/// `GET /embed/quiz/{id}/{attempt}`: the quiz embed opened at one attempt.
+pub async fn embed_quiz_attempt(
+    State(state): State<AppState>,
+    ApiPath((id, _attempt)): ApiPath<(String, String)>,
+    req: Request,
+) -> Response {
+    embed_page(&state, jieti_api::EmbedKind::Quiz, &id, req).await
+}
+
+/// The origins allowed to frame an embed of `id`: its institution's allowlist; none when `id` is
+/// unknown (the page shows its own not-found) or the database fails (refusing is the safe side).
+async fn embed_origins(state: &AppState, kind: jieti_api::EmbedKind, id: &str) -> Vec<String> {
+    let origins = match db::embed::institution_of(&state.db, kind, id).await {
+        Ok(Some(institution)) => db::embed::origins(&state.db, &institution).await,
+        Ok(None) => Ok(Vec::new()),
+        Err(e) => Err(e),
+    };
+    origins.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "reading embed origins; framing allowed for 'self' only");
+        Vec::new()
+    })
+}
+
+/// `dist/embed.html` (`dist/embed-quiz.html` for quizzes: the same page with the quiz's wasm),
+/// precompressed when the client accepts it, framable by the allowlist of the
+/// institution that owns `id`. Revalidated on every load so an allowlist edit applies at once.
+async fn embed_page(
+    state: &AppState,
+    kind: jieti_api::EmbedKind,
+    id: &str,
+    req: Request,
+) -> Response {
+    let Some(dist) = state.dist() else {
+        return not_built();
+    };
+    let csp = embed::frame_ancestors(&embed_origins(state, kind, id).await);
+    // ServeFile serves its one file whatever the request's path.
+    let page = if kind == jieti_api::EmbedKind::Quiz {
+        "embed-quiz.html"
+    } else {
+        "embed.html"
+    };
+    let res = ServeFile::new(dist.join(page))
+        .precompressed_br()
+        .precompressed_gzip()
+        .oneshot(req)
+        .await;
+    let mut res = match res {
+        Ok(r) if r.status() == StatusCode::NOT_FOUND => return not_built(),
+        Ok(r) => r.map(Body::new),
+        Err(e) => return AppError::Internal(format!("serving embed.html: {e}")).into_response(),
+    };
+    let h = res.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    // Normalised origins are plain ASCII, so this cannot fail; if it did, 'self' alone is safe.
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static(FRAME_SELF)),
+    );
     res
 }
 

@@ -1507,3 +1507,125 @@ async fn dashboard_certificates_and_analytics_match_the_documented_schemas() {
     let dash = me.get("/api/v1/me/dashboard", 200).await;
     assert_eq!(dash["certificates"][0], revoked);
 }
+
+#[tokio::test]
+async fn embed_routes_match_the_documented_schemas() {
+    let app = test_app().await;
+    let doc = document();
+    let anon = Client {
+        app: &app,
+        doc: &doc,
+        token: None,
+    };
+    let me = anon.with(Some(guest(&app).await));
+    let staff = anon.sign_up("embed-staff@example.com", "Mabu Staff").await;
+    let admin = anon.sign_up("embed-admin@example.com", "Admin").await;
+    set_role(
+        &app.db,
+        "embed-staff@example.com",
+        "staff",
+        Some("mabu-code"),
+    )
+    .await
+    .expect("staff");
+    set_role(&app.db, "embed-admin@example.com", "admin", None)
+        .await
+        .expect("admin");
+
+    // Public facts for each kind of embed; unknown ids are 404.
+    for (kind, id) in [
+        ("lessons", "python-basics-1"),
+        ("lessons", "python-basics-7"),
+        ("courses", "python-basics"),
+        ("quizzes", "python-basics-quiz"),
+        ("quizzes", "accountant-mock-exam"),
+    ] {
+        let info = anon.get(&format!("/api/v1/embed/{kind}/{id}"), 200).await;
+        assert!(info["allowed_origins"].is_array(), "{info}");
+        let missing = anon
+            .get(&format!("/api/v1/embed/{kind}/no-such-{kind}"), 404)
+            .await;
+        assert_eq!(missing["error"]["code"], "not_found");
+    }
+
+    // Settings: staff of the institution and admins only.
+    let uri = "/api/v1/institutions/mabu-code/embed";
+    anon.get(uri, 401).await;
+    me.get(uri, 403).await;
+    admin
+        .get("/api/v1/institutions/no-such-place/embed", 404)
+        .await;
+    let settings = staff.get(uri, 200).await;
+    assert_eq!(settings["origins"], json!([]));
+    let saved = staff
+        .send(
+            "PUT",
+            uri,
+            Some(json!({"origins": ["https://School.example.edu/", "http://localhost:3000"]})),
+            200,
+        )
+        .await;
+    assert_eq!(
+        saved["origins"],
+        json!(["https://school.example.edu", "http://localhost:3000"])
+    );
+    let refused = staff
+        .send(
+            "PUT",
+            uri,
+            Some(json!({"origins": ["https://a.example/path"]})),
+            400,
+        )
+        .await;
+    assert_field(&refused, "origins[0]");
+    me.send("PUT", uri, Some(json!({"origins": []})), 403).await;
+    let rotated = admin
+        .send("POST", &format!("{uri}/secret"), None, 200)
+        .await;
+    assert_ne!(rotated["secret"], settings["secret"]);
+    anon.send("POST", &format!("{uri}/secret"), None, 401).await;
+    let info = anon.get("/api/v1/embed/lessons/python-basics-1", 200).await;
+    assert_eq!(info["allowed_origins"], saved["origins"]);
+
+    // The token exchange and its errors.
+    let secret = rotated["secret"].as_str().expect("secret");
+    let token = common::embed_token(secret, "mabu-code", "host-user-1");
+    let session = anon
+        .send(
+            "POST",
+            "/api/v1/embed/session",
+            Some(json!({ "token": token })),
+            200,
+        )
+        .await;
+    let stale = common::embed_token(
+        settings["secret"].as_str().expect("secret"),
+        "mabu-code",
+        "host-user-1",
+    );
+    let refused = anon
+        .send(
+            "POST",
+            "/api/v1/embed/session",
+            Some(json!({ "token": stale })),
+            401,
+        )
+        .await;
+    assert_eq!(refused["error"]["code"], "unauthorized");
+    anon.send("POST", "/api/v1/embed/session", Some(json!({})), 400)
+        .await;
+
+    // Context ids for the exchanged session.
+    let learner = anon.with(Some(session["token"].as_str().expect("token").to_owned()));
+    let ctx = learner
+        .get("/api/v1/embed/context?course=python-basics", 200)
+        .await;
+    assert_eq!(ctx["actor_name"].as_str().map(str::len), Some(32));
+    anon.get("/api/v1/embed/context?course=python-basics", 401)
+        .await;
+    let missing = learner.get("/api/v1/embed/context", 400).await;
+    assert_field(&missing, "course");
+    learner
+        .get("/api/v1/embed/context?course=no-such-course", 404)
+        .await;
+}

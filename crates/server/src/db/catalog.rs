@@ -85,7 +85,7 @@ pub(crate) struct CourseRow {
     published: String,
 }
 
-fn to_u32(v: i64) -> u32 {
+pub(crate) fn to_u32(v: i64) -> u32 {
     v.clamp(0, i64::from(u32::MAX)) as u32
 }
 
@@ -134,6 +134,12 @@ pub async fn course_exists(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
 
 /// The rendition lesson sizes are given for: the ≤ 150 kbps rung a weak network starts on.
 pub const DEFAULT_RENDITION: &str = "240p";
+
+/// A lesson's download size at a rendition of `bitrate_kbps`, bytes.
+pub(crate) fn download_size(bitrate_kbps: i64, duration_s: u32) -> u64 {
+    // Whole-file bitrate (video + audio) × length: what the learner's data plan pays.
+    bitrate_kbps.max(0) as u64 * 1000 / 8 * u64::from(duration_s)
+}
 
 #[derive(FromRow)]
 struct DetailRow {
@@ -216,10 +222,7 @@ pub async fn course_detail(
                 title: l.title,
                 kind,
                 duration_s,
-                // Whole-file bitrate (video + audio) × length: what the learner's data plan pays.
-                size_bytes: l
-                    .bitrate_kbps
-                    .map(|kbps| kbps.max(0) as u64 * 1000 / 8 * u64::from(duration_s)),
+                size_bytes: l.bitrate_kbps.map(|kbps| download_size(kbps, duration_s)),
             });
         }
     }

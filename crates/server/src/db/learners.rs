@@ -48,7 +48,7 @@ async fn me(
 }
 
 /// Issues a session for `learner_id`, commits, and returns it with the learner.
-async fn finish_session(
+pub(crate) async fn finish_session(
     mut tx: Transaction<'_, Sqlite>,
     learner_id: &str,
     ttl: i64,
@@ -63,15 +63,21 @@ async fn finish_session(
     })
 }
 
-/// A new guest learner and its token.
-pub async fn create_guest(db: &Db) -> AppResult<Session> {
-    let mut tx = db.begin().await?;
+/// Inserts a new guest learner (no email, no password) and returns its id.
+pub(crate) async fn insert_guest(tx: &mut Transaction<'_, Sqlite>) -> Result<String, sqlx::Error> {
     let id = auth::new_learner_id();
     sqlx::query("INSERT INTO learners (id, created_at) VALUES (?, ?)")
         .bind(&id)
         .bind(auth::now())
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
+    Ok(id)
+}
+
+/// A new guest learner and its token.
+pub async fn create_guest(db: &Db) -> AppResult<Session> {
+    let mut tx = db.begin().await?;
+    let id = insert_guest(&mut tx).await?;
     finish_session(tx, &id, GUEST_TTL_SECS).await
 }
 

@@ -28,7 +28,7 @@ struct LessonRow {
 }
 
 /// Public URL of a file in the media folder.
-fn media_url(path: &str) -> String {
+pub(crate) fn media_url(path: &str) -> String {
     format!("/media/{}", path.trim_start_matches('/'))
 }
 

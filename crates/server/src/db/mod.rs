@@ -4,6 +4,7 @@ pub mod analytics;
 pub mod catalog;
 pub mod certificates;
 pub mod dashboard;
+pub mod embed;
 pub mod learners;
 pub mod learning;
 pub mod quiz;

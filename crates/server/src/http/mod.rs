@@ -4,6 +4,7 @@ mod account;
 mod catalog;
 mod course;
 mod dashboard;
+mod embed;
 mod learn;
 mod meta;
 mod quiz;
@@ -91,6 +92,7 @@ pub fn api_routes() -> ApiRoutes {
     let routes = account::routes(routes);
     let routes = learn::routes(routes);
     let routes = dashboard::routes(routes);
+    let routes = embed::routes(routes);
     quiz::routes(routes)
 }
 
