@@ -56,10 +56,29 @@
     return e;
   };
   const app = doc.getElementById('app');
+  // localStorage, or memory where the browser denies storage to third-party frames (blocked
+  // third-party cookies, private modes): the learner then lasts for this page, and a move to
+  // another embed page (course ⇄ quiz) carries the session in the URL fragment, which is never
+  // sent to a server, and is removed from the address at once.
+  const memory = {};
+  let persistent = true;
+  try { localStorage.setItem('jieti.probe', '1'); localStorage.removeItem('jieti.probe'); } catch (_) { persistent = false; }
   const store = {
-    get: (k) => { try { return localStorage.getItem(k); } catch (_) { return null; } },
-    set: (k, v) => { try { localStorage.setItem(k, v); } catch (_) { /* private mode: this visit only */ } },
+    get: (k) => { try { return persistent ? localStorage.getItem(k) : memory[k] || null; } catch (_) { return memory[k] || null; } },
+    set: (k, v) => { memory[k] = v; try { if (persistent) localStorage.setItem(k, v); } catch (_) { persistent = false; } },
   };
+  const handed = /^#jieti-session=([^&]+)&who=(guest|host)$/.exec(location.hash);
+  if (handed) {
+    store.set(TOKEN, decodeURIComponent(handed[1]));
+    store.set(WHO, handed[2]);
+    history.replaceState(history.state, '', location.pathname + location.search);
+  }
+  doc.addEventListener('click', (e) => {
+    const a = e.target.closest && e.target.closest('a[href^="/embed/"]');
+    // Only links to another embed page: moves within this one keep the page (and its memory).
+    if (!a || persistent || !store.get(TOKEN) || a.getAttribute('href').startsWith('/embed/' + kind + '/')) return;
+    a.href = a.getAttribute('href').split('#')[0] + '#jieti-session=' + encodeURIComponent(store.get(TOKEN)) + '&who=' + (store.get(WHO) || 'guest');
+  }, true);
 
   // ---- the host page ------------------------------------------------------------------------
   let info = null;
@@ -334,7 +353,7 @@
         actor = c.actor_name;
         registration = c.registration;
       }
-      win.jietiEmbed = { kind, course: info.course_id, lesson: info.lesson_id || null };
+      win.jietiEmbed = { kind, course: info.course_id, lesson: info.lesson_id || null, token };
       if (typeof win.jietiBoot !== 'function') throw new Error('the player did not load');
       await win.jietiBoot();
       started = Date.now();
@@ -371,6 +390,9 @@
     doc.title = info.title + ' · 阶梯';
     if (pendingHello) { accept(pendingHello); pendingHello = null; }
     poster();
+    // Arrived from another page of this embed (course ⇄ quiz): the viewer already chose to
+    // learn, so the player loads without a second tap.
+    if (doc.referrer.startsWith(location.origin + '/embed/')) app.querySelector('.em-cover').click();
   }
   load();
 })();

@@ -198,6 +198,11 @@ fn begin() -> Option<(web_sys::Element, Locale, JsValue)> {
         return None;
     };
     let info = Reflect::get(&w, &"jietiEmbed".into()).unwrap_or(JsValue::UNDEFINED);
+    // The learner's token, from the bridge: storage may be denied to this third-party frame,
+    // and then it lives only in memory (crate::state::storage).
+    if let Some(token) = field(&info, "token").as_string() {
+        crate::state::storage::set(crate::state::session::EMBED_TOKEN_KEY, &token);
+    }
     let locale = w
         .location()
         .search()

@@ -1,4 +1,13 @@
-//! `localStorage`, tolerant of browsers where it is missing or full (private modes, quotas).
+//! `localStorage`, tolerant of browsers where it is missing, blocked or full (private modes,
+//! quotas, third-party iframes with storage blocked): what cannot be stored there is kept in
+//! memory for the life of the page, so an embed still works where storage is denied.
+
+use std::cell::RefCell;
+
+thread_local! {
+    /// Values `localStorage` refused, by key.
+    static MEMORY: RefCell<Vec<(String, String)>> = const { RefCell::new(Vec::new()) };
+}
 
 fn local() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
@@ -6,12 +15,33 @@ fn local() -> Option<web_sys::Storage> {
 
 /// The stored value of `key`, if any.
 pub fn get(key: &str) -> Option<String> {
-    local()?.get_item(key).ok().flatten()
+    local()
+        .and_then(|s| s.get_item(key).ok().flatten())
+        .or_else(|| {
+            MEMORY.with(|m| {
+                m.borrow()
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .map(|(_, v)| v.clone())
+            })
+        })
 }
 
-/// Stores `value` under `key`; returns whether it was stored.
+/// Stores `value` under `key`; returns whether it was stored (in memory when storage refuses).
 pub fn set(key: &str, value: &str) -> bool {
-    local().is_some_and(|s| s.set_item(key, value).is_ok())
+    if let Some(s) = local() {
+        if s.set_item(key, value).is_ok() {
+            return true;
+        }
+        // Full: an older copy there must not shadow the one kept in memory.
+        let _ = s.remove_item(key);
+    }
+    MEMORY.with(|m| {
+        let mut m = m.borrow_mut();
+        m.retain(|(k, _)| k != key);
+        m.push((key.to_owned(), value.to_owned()));
+    });
+    true
 }
 
 /// Removes `key`.
@@ -19,4 +49,5 @@ pub fn remove(key: &str) {
     if let Some(s) = local() {
         let _ = s.remove_item(key);
     }
+    MEMORY.with(|m| m.borrow_mut().retain(|(k, _)| k != key));
 }

@@ -117,9 +117,8 @@ fn update(change: impl FnOnce(&mut Vec<JsValue>)) -> usize {
         storage::remove(&key);
     } else {
         let list: Array = ops.into_iter().collect();
-        if !storage::set(&key, &stringify(&object(&[("ops", list.into())]))) {
-            web_sys::console::warn_1(&"progress outbox: storage is full".into());
-        }
+        // Where storage refuses, the outbox lives in memory until the page closes.
+        storage::set(&key, &stringify(&object(&[("ops", list.into())])));
     }
     n
 }
