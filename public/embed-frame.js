@@ -90,7 +90,8 @@
   let mimic = false;
   let lastHeight = 0;
 
-  const post = (m) => { if (host) win.parent.postMessage(m, host); };
+  let frameId = 0;
+  const post = (m) => { if (host) win.parent.postMessage(Object.assign({ frame: frameId }, m), host); };
   const sendHeight = () => {
     if (!host || mimic) return;
     const h = Math.ceil(doc.body.getBoundingClientRect().height);
@@ -103,6 +104,7 @@
       return;
     }
     host = e.origin;
+    frameId = Number(e.data.frame) || 0;
     const token = e.data.token;
     hostToken = typeof token === 'string' && token.length > 0 && token.length <= 4096 ? token : null;
     post({ type: 'jieti:ready', kind, id });

@@ -50,6 +50,7 @@
     iframe.setAttribute('referrerpolicy', 'strict-origin-when-cross-origin');
     iframe.style.cssText = 'display:block;width:100%;max-width:100%;border:0;height:' + Math.round((el.clientWidth || 360) * 9 / 16 + 120) + 'px';
     var frame = {
+      id: frames.length + 1,
       el: el,
       iframe: iframe,
       token: options.learnerToken || attr(el, 'learner-token'),
@@ -58,7 +59,7 @@
     };
     // The token goes to the player in a message to its exact origin, never in a URL.
     iframe.addEventListener('load', function () {
-      iframe.contentWindow.postMessage({ type: 'jieti:hello', v: 1, token: frame.token || null }, origin);
+      iframe.contentWindow.postMessage({ type: 'jieti:hello', v: 1, frame: frame.id, token: frame.token || null }, origin);
     });
     el.__jieti = frame;
     frames.push(frame);
@@ -88,9 +89,14 @@
 
   window.addEventListener('message', function (e) {
     if (e.origin !== origin) return;
-    var frame = null;
-    for (var i = 0; i < frames.length; i++) if (frames[i].iframe.contentWindow === e.source) frame = frames[i];
     var m = e.data;
+    var frame = null;
+    // A message posted while the frame's page unloads (its `terminated` statement) arrives
+    // without a source: the frame number it echoes from the hello says which frame it was.
+    for (var i = 0; i < frames.length; i++) {
+      var f = frames[i];
+      if (e.source ? f.iframe.contentWindow === e.source : m && m.frame === f.id) frame = f;
+    }
     if (!frame || !m || typeof m !== 'object' || typeof m.type !== 'string') return;
     if (m.type === 'jieti:resize') {
       var h = Number(m.height);

@@ -7,7 +7,9 @@ say "building the app (trunk build --release)"
 trunk build --release
 # The embed player (embed.html, its own lighter wasm): built beside the app, then shipped in the
 # same dist/ as embed.html (the server serves it for /embed/… with the institution's CSP).
-# embed-quiz.html is the same page with the quiz's wasm (/embed/quiz/:id).
+# embed-quiz.html is the same page with the quiz's wasm (/embed/quiz/:id), made from embed.html
+# (trunk takes one wasm per page; generated, so the two cannot drift apart).
+sed 's/data-bin="jieti-embed"/data-bin="jieti-embed-quiz"/' embed.html > embed-quiz.html
 for page in embed embed-quiz; do
   say "building the $page page (trunk build $page.html)"
   embed_dist="${CARGO_TARGET_DIR:-$ROOT/target}/$page-dist"

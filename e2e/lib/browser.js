@@ -10,13 +10,27 @@ export const VIEWPORTS = [
   { name: 'desktop', width: 1280, height: 800, isMobile: false, hasTouch: false },
 ];
 
-/** Launches headless Chromium with the flags this closed network needs. */
-export function launch() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+/**
+ * The Chromium features playwright-core 1.65 turns off (its chromiumSwitches), less
+ * ThirdPartyStoragePartitioning: see `launch`.
+ */
+const PLAYWRIGHT_DISABLED_FEATURES_BUT_PARTITIONING = ['AvoidUnnecessaryBeforeUnloadCheckSync',
+  'DestroyProfileOnBrowserClose', 'HttpsUpgrades', 'HttpsFirstBalancedModeAutoEnable', 'LensOverlay',
+  'MediaRouter', 'PaintHolding', 'AvoidCorsURLLoaderRestartOnRedirect', 'TcpPortRandomizationWin',
+  'OptimizationHints', 'NetworkTimeServiceQuerying', 'AimEnabled', 'PreconnectToSearch'];
+
+/**
+ * Launches headless Chromium with the flags this closed network needs. `partitionedStorage`:
+ * an iframe from another site gets its own (partitioned) storage, as in shipping browsers.
+ * Playwright turns storage partitioning off, and with third-party cookies blocked (this
+ * Chromium's default) such an iframe then has no localStorage at all; a later --disable-features
+ * replaces Playwright's, so the same list less partitioning turns it back on.
+ */
+export function launch(options = {}) {
+  const args = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+  if (options.partitionedStorage) args.push(`--disable-features=${PLAYWRIGHT_DISABLED_FEATURES_BUT_PARTITIONING.join(',')}`);
+  return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args });
 }
 
 /**

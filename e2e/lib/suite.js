@@ -6,8 +6,11 @@ import assert from 'node:assert/strict';
 import { startServer } from './server.js';
 import { launch, openPage } from './browser.js';
 
-/** Registers the file's server and browser; returns the environment the tests use. */
-export function useEnv() {
+/**
+ * Registers the file's server and browser; returns the environment the tests use.
+ * `options.browser` goes to `launch` (e.g. { partitionedStorage: true } for embeds).
+ */
+export function useEnv(options = {}) {
   const env = {
     server: undefined,
     browser: undefined,
@@ -27,7 +30,7 @@ export function useEnv() {
   };
   before(async () => {
     env.server = await startServer();
-    env.browser = await launch();
+    env.browser = await launch(options.browser);
   });
   after(async () => {
     await env.browser?.close();

@@ -72,7 +72,15 @@ pub fn lesson_shown(lesson: &Lesson) {
             ("course", lesson.course_id.as_str().into()),
             ("course_title", lesson.course_title.as_str().into()),
             ("title", lesson.title.as_str().into()),
-            ("duration_s", lesson.duration_s.into()),
+            // The media's real length where there is a video (progress is measured against it).
+            (
+                "duration_s",
+                lesson
+                    .media
+                    .as_ref()
+                    .map_or(f64::from(lesson.duration_s), |m| m.duration_s)
+                    .into(),
+            ),
             ("video", lesson.is_video.into()),
             ("blocks", (lesson.blocks.len() as u32).into()),
         ],

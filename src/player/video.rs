@@ -102,6 +102,16 @@ pub fn start_rung(rungs: &[Rung], saver: bool, downlink_kbps: Option<f64>) -> us
     }
 }
 
+/// Starts playing, handling the promise `play()` returns: a pause or a new source before it
+/// settles rejects it, and an unhandled rejection would be reported as a page error.
+fn play_quietly(v: &web_sys::HtmlMediaElement) {
+    if let Ok(p) = v.play() {
+        leptos::task::spawn_local(async move {
+            let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+        });
+    }
+}
+
 /// The browser's downlink estimate in kbit/s; 2G counts as 100.
 fn downlink_kbps() -> Option<f64> {
     let slow = connection_field("effectiveType")
@@ -167,6 +177,8 @@ pub(crate) struct VideoPlayer {
     current_cue: Cell<Option<usize>>,
     query: RefCell<String>,
     mimic: Cell<bool>,
+    /// What the mimic layout covers, made inert while it does.
+    behind: RefCell<Vec<web_sys::Element>>,
     resumed: Cell<bool>,
     tracker: RefCell<Tracker>,
     on_media: RefCell<Option<Listener<web_sys::Event>>>,
@@ -248,6 +260,7 @@ impl VideoPlayer {
             current_cue: Cell::new(None),
             query: RefCell::new(String::new()),
             mimic: Cell::new(false),
+            behind: RefCell::new(Vec::new()),
             resumed: Cell::new(false),
             tracker: RefCell::new(Tracker::default()),
             on_media: RefCell::new(None),
@@ -361,6 +374,7 @@ impl VideoPlayer {
 
     /// Stops tracking and listening (the lesson is left).
     pub fn dispose(&self) {
+        self.cover_page(false);
         self.stop();
         if let Some(v) = self.el() {
             if let Some(on) = self.on_media.borrow_mut().take() {
@@ -613,8 +627,40 @@ impl VideoPlayer {
         }
     }
 
+    /// While the stage covers the screen, everything else is inert and unpainted: no focus can
+    /// land behind it, and assistive technology reads only the video (WCAG 2.4.11).
+    fn cover_page(&self, on: bool) {
+        for e in self.behind.borrow_mut().drain(..) {
+            let _ = e.remove_attribute("inert");
+            let _ = e.remove_attribute("data-behind");
+        }
+        if !on {
+            return;
+        }
+        let mut behind = Vec::new();
+        let mut node = Some(self.stage.clone());
+        while let Some(e) = node {
+            let parent = e.parent_element();
+            if let Some(p) = &parent {
+                let kids = p.children();
+                for i in 0..kids.length() {
+                    if let Some(k) = kids.item(i) {
+                        if k != e && !k.has_attribute("inert") {
+                            let _ = k.set_attribute("inert", "");
+                            let _ = k.set_attribute("data-behind", "");
+                            behind.push(k);
+                        }
+                    }
+                }
+            }
+            node = parent;
+        }
+        *self.behind.borrow_mut() = behind;
+    }
+
     fn set_mimic(&self, on: bool) {
         self.mimic.set(on);
+        self.cover_page(on);
         // In an embed the mimic must cover the host's page: its loader enlarges the iframe.
         crate::embed::emit("fullscreen", &self.lesson.id, &[("on", on.into())]);
         self.render_status();
@@ -649,7 +695,7 @@ impl VideoPlayer {
                         v.set_current_time(t);
                     }
                     if play {
-                        let _ = v.play();
+                        play_quietly(&v);
                     }
                 }
                 self.sync_tracks();
@@ -848,7 +894,7 @@ impl VideoPlayer {
         match key.as_str() {
             " " | "k" if !on_video => {
                 if v.paused() {
-                    let _ = v.play();
+                    play_quietly(&v);
                 } else {
                     let _ = v.pause();
                 }
