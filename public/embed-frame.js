@@ -20,6 +20,7 @@
   const framed = win.parent !== win;
   const TOKEN = 'jieti.embed.token';
   const WHO = 'jieti.embed.who';
+  const LEARNER = 'jieti.embed.learner';
 
   const TEXT = {
     'zh-Hans': { play: '播放', read: '开始阅读', quiz: '开始测验', start: '开始学习', min: '分钟', lessons: '课时', loading: '正在加载…', missing: '找不到这项内容，或它已下线。', failed: '无法加载，请检查网络后重试。', retry: '重试' },
@@ -69,9 +70,15 @@
   };
   const handed = /^#jieti-session=([^&]+)&who=(guest|host)$/.exec(location.hash);
   if (handed) {
-    store.set(TOKEN, decodeURIComponent(handed[1]));
-    store.set(WHO, handed[2]);
     history.replaceState(history.state, '', location.pathname + location.search);
+    // Only from another page of this embed, in a frame without storage: a link opened in a tab
+    // must not plant someone else's session.
+    if (framed && !persistent && doc.referrer.startsWith(location.origin + '/embed/')) {
+      try {
+        store.set(TOKEN, decodeURIComponent(handed[1]));
+        store.set(WHO, handed[2]);
+      } catch (_) { /* a malformed fragment: start afresh */ }
+    }
   }
   doc.addEventListener('click', (e) => {
     const a = e.target.closest && e.target.closest('a[href^="/embed/"]');
@@ -211,12 +218,10 @@
       statement('answered', { objectType: 'Activity', id: q.id + '#' + enc(d.question), definition: def }, result, [q]);
     } else if (d.type === 'quiz_result') {
       const max = typeof d.max === 'number' ? d.max : 0;
-      statement(d.passed ? 'passed' : 'failed', quizActivity(d.quiz, d.quiz === id ? info.title : ''), {
-        score: score(Math.min(Math.max(d.score, 0), max), max),
-        success: !!d.passed,
-        completion: true,
-        duration: duration(now - started),
-      }, [courseActivity()]);
+      const result = { success: !!d.passed, completion: true, duration: duration(now - started) };
+      // A score needs max > min: a quiz of essays alone has no marks until staff mark it.
+      if (max > 0) result.score = score(Math.min(Math.max(Number(d.score) || 0, 0), max), max);
+      statement(d.passed ? 'passed' : 'failed', quizActivity(d.quiz, d.quiz === id ? info.title : ''), result, [courseActivity()]);
     } else if (d.type === 'record') {
       const l = lessons[d.lesson];
       if (!l) return;
@@ -269,21 +274,27 @@
     store.set(WHO, 'guest');
     return s.token;
   }
+  // The session this page replaced, when it was the same learner's: the wasm moves what it
+  // queued (kept per session) to the new one, so nothing recorded offline is left behind.
+  let previous = null;
   async function learner() {
     await waitForHost();
     if (hostToken) {
+      // Checked by the server on every visit: an expired or tampered token never opens a session.
       const r = await call('/embed/session', { method: 'POST', body: JSON.stringify({ token: hostToken }) });
       if (r.ok) {
         const s = await r.json();
+        const kept = store.get(TOKEN);
+        if (kept && kept !== s.token && store.get(WHO) === 'host' && store.get(LEARNER) === s.learner.id) previous = kept;
         store.set(TOKEN, s.token);
         store.set(WHO, 'host');
+        store.set(LEARNER, s.learner.id);
         return s.token;
       }
       // The host's token was refused (tampered, expired, another institution's): say so to the
-      // host and go on as a guest, so the viewer can still learn.
+      // host and go on as the embed's guest, so the viewer can still learn.
       post({ type: 'jieti:error', code: r.status === 401 ? 'token_rejected' : 'token_failed', status: r.status });
       console.warn('Jieti embed: the learner token was refused (' + r.status + '); continuing as a guest.');
-      return guest();
     }
     // Without a host token the embed's own guest, never a learner a host token mapped before.
     const token = store.get(TOKEN);
@@ -355,7 +366,7 @@
         actor = c.actor_name;
         registration = c.registration;
       }
-      win.jietiEmbed = { kind, course: info.course_id, lesson: info.lesson_id || null, token };
+      win.jietiEmbed = { kind, course: info.course_id, lesson: info.lesson_id || null, token, previous };
       if (typeof win.jietiBoot !== 'function') throw new Error('the player did not load');
       await win.jietiBoot();
       started = Date.now();

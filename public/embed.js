@@ -59,6 +59,8 @@
     };
     // The token goes to the player in a message to its exact origin, never in a URL.
     iframe.addEventListener('load', function () {
+      // A new page in the frame starts outside the mimic, whatever the last one left.
+      setMimic(frame, false);
       iframe.contentWindow.postMessage({ type: 'jieti:hello', v: 1, frame: frame.id, token: frame.token || null }, origin);
     });
     el.__jieti = frame;

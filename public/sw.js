@@ -123,8 +123,9 @@ self.addEventListener('fetch', (event) => {
     }
     return;
   }
-  // Embeds are other sites' pages: the network answers them (with their CSP), never the app shell.
-  if (request.mode === 'navigate' && url.pathname.startsWith('/embed/')) return;
+  // Embeds are other sites' pages: the network answers them (with their CSP), never the app shell;
+  // the loader keeps its name across releases, so it always comes from the network too.
+  if (url.pathname === '/embed.js' || (request.mode === 'navigate' && url.pathname.startsWith('/embed/'))) return;
   if (request.mode === 'navigate') {
     // Any app URL: the network's index.html, or the cached shell when offline.
     event.respondWith(

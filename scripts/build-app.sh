@@ -17,7 +17,7 @@ for page in embed embed-quiz; do
   for f in "$embed_dist"/*; do
     case "$(basename "$f")" in
       index.html) cp "$f" "dist/$page.html" ;;
-      *) cp "$f" dist/ ;;
+      *) cp -r "$f" dist/ ;;
     esac
   done
 done

@@ -16,10 +16,12 @@ html = html.replace(/<link\b[^>]*\brel="?(modulepreload|preload)"?[^>]*>/g, (tag
   return '';
 });
 let found = 0;
+let glue = null;
 html = html.replace(/<script type="?module"?>([\s\S]*?)<\/script>/g, (tag, body) => {
   if (!/\binit\b/.test(body)) return tag;
   found++;
   const jsPath = js || /from\s*['"]([^'"]+\.js)['"]/.exec(body)[1];
+  glue = jsPath;
   const wasmPath = wasm || /module_or_path:\s*['"]([^'"]+\.wasm)['"]/.exec(body)[1];
   return `<script type="module">window.jietiBoot=async()=>{const m=await import(${JSON.stringify(jsPath)});await m.default({module_or_path:${JSON.stringify(wasmPath)}});};</script>`;
 });
@@ -27,8 +29,7 @@ if (found !== 1) { console.error(`embed-page: expected one start-up script in ${
 fs.writeFileSync(file, html);
 // trunk's minifier cannot parse wasm-bindgen's JS (see scripts/split-chunks.sh): terser it.
 if (process.env.TRUNK_PROFILE === 'release') {
-  const glue = path.join(process.env.TRUNK_STAGING_DIR, path.basename(js || ''));
-  if (js && fs.existsSync(glue)) {
-    require('child_process').execFileSync('terser', [glue, '--module', '--ecma', '2020', '--compress', '--mangle', '-o', glue], { stdio: 'inherit' });
-  }
+  const file = path.join(process.env.TRUNK_STAGING_DIR, path.basename(glue));
+  if (!fs.existsSync(file)) { console.error(`embed-page: no ${file} to minify`); process.exit(1); }
+  require('child_process').execFileSync('terser', [file, '--module', '--ecma', '2020', '--compress', '--mangle', '-o', file], { stdio: 'inherit' });
 }

@@ -34,6 +34,8 @@ thread_local! {
     static DIRTY: Cell<bool> = const { Cell::new(false) };
     /// When the progress was last read (ms), so completions are checked at most every few seconds.
     static LAST_READ: Cell<f64> = const { Cell::new(0.0) };
+    /// A read is scheduled for the end of the wait.
+    static LATER: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Least time between two reads of the learner's progress after sends (ms).
@@ -93,7 +95,21 @@ pub fn synced() {
         return;
     }
     let now = js_sys::Date::now();
-    if now - LAST_READ.with(Cell::get) < PROGRESS_EVERY_MS {
+    let wait = PROGRESS_EVERY_MS - (now - LAST_READ.with(Cell::get));
+    if wait > 0.0 {
+        // Too soon: read once the wait is over, so the send that completed a lesson is not lost.
+        if !LATER.with(|l| l.replace(true)) {
+            let later = Closure::once_into_js(|| {
+                LATER.with(|l| l.set(false));
+                synced();
+            });
+            if let Some(w) = web_sys::window() {
+                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                    later.unchecked_ref(),
+                    wait.ceil() as i32,
+                );
+            }
+        }
         return;
     }
     LAST_READ.with(|l| l.set(now));
@@ -210,6 +226,10 @@ fn begin() -> Option<(web_sys::Element, Locale, JsValue)> {
     // and then it lives only in memory (crate::state::storage).
     if let Some(token) = field(&info, "token").as_string() {
         crate::state::storage::set(crate::state::session::EMBED_TOKEN_KEY, &token);
+        // A new session of the same learner (a host token exchanged again): their queue follows.
+        if let Some(previous) = field(&info, "previous").as_string() {
+            crate::state::sync::move_outbox(&previous, &token);
+        }
     }
     let locale = w
         .location()

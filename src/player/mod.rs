@@ -166,6 +166,8 @@ struct State {
     done: Vec<String>,
     outline_open: bool,
     auto_advance: bool,
+    /// The learner's progress has been read once: later completions are news for an embed's host.
+    progress_read: bool,
 }
 
 /// The player page: its elements, state, and the lesson being shown.
@@ -245,6 +247,7 @@ impl Player {
                 done: Vec::new(),
                 outline_open: false,
                 auto_advance: storage::get(AUTO_ADVANCE_KEY).as_deref() == Some("1"),
+                progress_read: false,
             }),
             stage: RefCell::new(Stage::None),
             notes: RefCell::new(None),
@@ -338,10 +341,14 @@ impl Player {
             let mut newly_done = Vec::new();
             {
                 let mut st = p.state.borrow_mut();
+                // What was complete before this visit is no event; what completes during it is.
+                let first_read = !std::mem::replace(&mut st.progress_read, true);
                 for l in progress.iter().filter(|l| l.completed) {
                     if !st.done.contains(&l.lesson_id) {
                         st.done.push(l.lesson_id.clone());
-                        newly_done.push(l.lesson_id.clone());
+                        if !first_read {
+                            newly_done.push(l.lesson_id.clone());
+                        }
                     }
                 }
                 st.progress = progress;
@@ -373,7 +380,10 @@ impl Player {
     fn report_done(&self, newly_done: &[String]) {
         let st = self.state.borrow();
         for id in newly_done {
-            crate::embed::emit("completed", id, &[]);
+            // A lesson embed speaks of its own lesson only.
+            if self.host == Host::EmbedCourse || st.lesson_id.as_ref() == Some(id) {
+                crate::embed::emit("completed", id, &[]);
+            }
         }
         let all_done = st.outline.as_ref().is_some_and(|o| {
             o.chapters

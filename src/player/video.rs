@@ -374,7 +374,10 @@ impl VideoPlayer {
 
     /// Stops tracking and listening (the lesson is left).
     pub fn dispose(&self) {
-        self.cover_page(false);
+        if self.mimic.get() {
+            // Leaving the lesson (auto-advance, Back) ends the mimic; an embed's host is told.
+            self.set_mimic(false);
+        }
         self.stop();
         if let Some(v) = self.el() {
             if let Some(on) = self.on_media.borrow_mut().take() {

@@ -1,6 +1,6 @@
 //! `localStorage`, tolerant of browsers where it is missing, blocked or full (private modes,
-//! quotas, third-party iframes with storage blocked): what cannot be stored there is kept in
-//! memory for the life of the page, so an embed still works where storage is denied.
+//! quotas). Where it is denied altogether (a third-party iframe with storage blocked), values are
+//! kept in memory for the life of the page, so an embed still works there.
 
 use std::cell::RefCell;
 
@@ -15,33 +15,30 @@ fn local() -> Option<web_sys::Storage> {
 
 /// The stored value of `key`, if any.
 pub fn get(key: &str) -> Option<String> {
-    local()
-        .and_then(|s| s.get_item(key).ok().flatten())
-        .or_else(|| {
-            MEMORY.with(|m| {
-                m.borrow()
-                    .iter()
-                    .find(|(k, _)| k == key)
-                    .map(|(_, v)| v.clone())
-            })
-        })
+    match local() {
+        Some(s) => s.get_item(key).ok().flatten(),
+        None => MEMORY.with(|m| {
+            m.borrow()
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.clone())
+        }),
+    }
 }
 
-/// Stores `value` under `key`; returns whether it was stored (in memory when storage refuses).
+/// Stores `value` under `key` (in memory where storage is denied); false when storage is full.
 pub fn set(key: &str, value: &str) -> bool {
-    if let Some(s) = local() {
-        if s.set_item(key, value).is_ok() {
-            return true;
+    match local() {
+        Some(s) => s.set_item(key, value).is_ok(),
+        None => {
+            MEMORY.with(|m| {
+                let mut m = m.borrow_mut();
+                m.retain(|(k, _)| k != key);
+                m.push((key.to_owned(), value.to_owned()));
+            });
+            true
         }
-        // Full: an older copy there must not shadow the one kept in memory.
-        let _ = s.remove_item(key);
     }
-    MEMORY.with(|m| {
-        let mut m = m.borrow_mut();
-        m.retain(|(k, _)| k != key);
-        m.push((key.to_owned(), value.to_owned()));
-    });
-    true
 }
 
 /// Removes `key`.

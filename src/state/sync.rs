@@ -117,8 +117,9 @@ fn update(change: impl FnOnce(&mut Vec<JsValue>)) -> usize {
         storage::remove(&key);
     } else {
         let list: Array = ops.into_iter().collect();
-        // Where storage refuses, the outbox lives in memory until the page closes.
-        storage::set(&key, &stringify(&object(&[("ops", list.into())])));
+        if !storage::set(&key, &stringify(&object(&[("ops", list.into())]))) {
+            web_sys::console::warn_1(&"progress outbox: storage is full".into());
+        }
     }
     n
 }

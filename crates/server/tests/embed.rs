@@ -914,7 +914,7 @@ async fn progress_made_in_an_embed_follows_the_user_to_the_next_visit() {
 }
 
 #[tokio::test]
-async fn a_token_never_opens_a_session_with_staff_rights() {
+async fn a_token_never_opens_a_personal_account_or_a_session_with_staff_rights() {
     let app = test_app().await;
     let (mabu, _, _) = staff(&app).await;
     let secret = secret(&app, &mabu).await;
@@ -929,6 +929,13 @@ async fn a_token_never_opens_a_session_with_staff_rights() {
     )
     .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
+    // Now a personal account: the institution's secret no longer opens it, even as a learner.
+    let (s, _, v) = exchange(&app, &embed_token(&secret, MABU, "teacher-1")).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("account"),
+        "{v}"
+    );
     set_role(&app.db, "teacher@example.edu", "admin", None)
         .await
         .expect("admin");

@@ -331,8 +331,9 @@ pub async fn exchange(
 ) -> AppResult<Session> {
     // IMMEDIATE: two first visits at once must map to one learner, not race to two.
     let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
-    let mapped: Option<(String, String)> = sqlx::query_as(
-        "SELECT e.learner_id, l.role FROM embed_learners e JOIN learners l ON l.id = e.learner_id
+    let mapped: Option<(String, String, bool)> = sqlx::query_as(
+        "SELECT e.learner_id, l.role, l.email IS NOT NULL FROM embed_learners e
+         JOIN learners l ON l.id = e.learner_id
          WHERE e.institution_id = ? AND e.subject = ?",
     )
     .bind(institution_id)
@@ -341,13 +342,19 @@ pub async fn exchange(
     .await?;
     let learner_id = match mapped {
         // An institution's token must never open a session with staff or admin rights.
-        Some((_, role)) if role != "learner" => {
+        Some((_, role, _)) if role != "learner" => {
             return Err(AppError::Forbidden(
                 "this user has staff rights here; staff sign in directly, not through an embed"
                     .into(),
             ))
         }
-        Some((id, _)) => id,
+        // Nor a personal account: an institution's secret opens only the learners it made.
+        Some((_, _, true)) => {
+            return Err(AppError::Forbidden(
+                "this learner has an account of their own; they sign in directly".into(),
+            ))
+        }
+        Some((id, _, _)) => id,
         None => {
             let id = insert_guest(&mut tx).await?;
             sqlx::query(
