@@ -21,6 +21,23 @@ export function useEnv(options = {}) {
       env.ctx = await openPage(env.browser, viewport, options);
       return env.ctx;
     },
+    /** Calls the API; returns [status, JSON body or null], whatever the status. */
+    async send(method, path, token, body) {
+      const headers = {};
+      if (token) headers.Authorization = `Bearer ${token}`;
+      if (body !== undefined) headers['Content-Type'] = 'application/json';
+      const res = await fetch(`${env.server.url}/api/v1${path}`, {
+        method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return [res.status, text ? JSON.parse(text) : null];
+    },
+    /** Calls the API; the answer must be 2xx. Returns the JSON body (or null). */
+    async call(method, path, token, body) {
+      const [status, json] = await env.send(method, path, token, body);
+      assert.ok(status >= 200 && status < 300, `${method} ${path}: ${status} ${JSON.stringify(json)}`);
+      return json;
+    },
     /** GETs an API path (`/courses?…`) from the server; the status must be 200. */
     async api(path) {
       const res = await fetch(`${env.server.url}/api/v1${path}`);

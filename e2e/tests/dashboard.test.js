@@ -41,18 +41,8 @@ function sqlRows(query) {
   return out ? JSON.parse(out) : [];
 }
 
-/** Calls the API; the answer must be 2xx. Returns the JSON body (or null). */
-async function call(method, path, token, body) {
-  const headers = {};
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(`${env.server.url}/api/v1${path}`, {
-    method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  assert.ok(res.ok, `${method} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
+/** Calls the API; the answer must be 2xx (e2e/lib/suite.js). */
+const call = (...args) => env.call(...args);
 
 /** A new account (signed up through the API), with a display name; returns its session. */
 async function newAccount(name) {

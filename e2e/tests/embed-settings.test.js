@@ -14,17 +14,8 @@ const STAFF = { email: 'staff@jinzhang.demo', password: 'jieti-demo-2026' };
 const JINZHANG = 'jinzhang-accounting';
 const COURSE = 'junior-accountant-practice';
 
-/** Calls the API; returns [status, JSON body]. */
-async function call(method, path, token, body) {
-  const headers = {};
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(`${env.server.url}/api/v1${path}`, {
-    method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return [res.status, text ? JSON.parse(text) : null];
-}
+/** Calls the API; returns [status, JSON body] (e2e/lib/suite.js). */
+const call = (...args) => env.send(...args);
 
 /** A signed-in page for `token` at `path`. */
 async function pageAs(viewport, token, path) {

@@ -115,18 +115,8 @@ function sql(query) {
   return execFileSync('sqlite3', [env.server.dbPath, query], { encoding: 'utf8' }).trim();
 }
 
-/** Calls the API; the answer must be 2xx. Returns the JSON body (or null). */
-async function call(method, path, token, body) {
-  const headers = {};
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(`${env.server.url}/api/v1${path}`, {
-    method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  assert.ok(res.ok, `${method} ${path}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
+/** Calls the API; the answer must be 2xx (e2e/lib/suite.js). */
+const call = (...args) => env.call(...args);
 
 const signIn = async (who) => (await call('POST', '/session', undefined, who)).token;
 
