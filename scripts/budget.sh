@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Size budget of the release build (DESIGN.md §6): raw, gzip and brotli bytes of every file a
-# first load fetches, and the first-load total of each route. The shell (index.html, CSS, the
-# app's JS and main wasm, and the chunk loader) is fetched by every route; a page in its own
-# chunk (src/lazy.rs) adds that chunk and the shared chunks it needs, as listed in
-# dist/split-manifest.json. Fails when any route's brotli total is over the budget.
+# first load fetches, and the first-load total of each route. The shell (index.html with its
+# inlined CSS, the app's JS and main wasm, and the chunk loader) is fetched by every route; a page
+# in its own chunk (src/lazy.rs) adds that chunk and the shared chunks it needs, as listed in
+# dist/split-manifest.json and fetched as one bundle (scripts/release.js). Fails when any route's
+# brotli total is over the budget.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 DIST="${1:-$ROOT/dist}"
-BUDGET=${JIETI_FIRST_LOAD_BUDGET:-153600}   # 150 KiB, brotli
+# 140 KiB brotli: DESIGN.md allows 150 and aims at 120 (issue #8); the budget follows the app down
+# (largest route 137 KiB since the page bundles) so that no change gives the gain back unnoticed.
+BUDGET=${JIETI_FIRST_LOAD_BUDGET:-143360}
 [ -f "$DIST/index.html" ] || { echo "budget: no build in $DIST (run scripts/build-app.sh)" >&2; exit 1; }
 
 node - "$DIST" "$BUDGET" <<'JS'
@@ -50,7 +53,11 @@ if (fs.existsSync(manifest)) {
   for (const [page, wasm] of Object.entries(JSON.parse(fs.readFileSync(manifest, 'utf8')))) {
     const own = wasm.map(size);
     own.forEach(row);
-    routes.push({ name: page, br: base.br + sum(own, 'br'), gz: base.gz + sum(own, 'gz') });
+    // A first load fetches the page's chunks as one bundle (scripts/release.js) when there is one.
+    const bundle = files.find((f) => f.startsWith(`bundle-${page}-`) && f.endsWith('.bin'));
+    const fetched = bundle ? [size(bundle)] : own;
+    if (bundle) row(fetched[0]);
+    routes.push({ name: page, br: base.br + sum(fetched, 'br'), gz: base.gz + sum(fetched, 'gz') });
   }
 }
 console.log(`\n${'first load per route'.padEnd(44)} ${''.padStart(9)} ${'gzip'.padStart(9)} ${'brotli'.padStart(9)}`);

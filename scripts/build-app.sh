@@ -21,7 +21,10 @@ for page in embed embed-quiz; do
     esac
   done
 done
-for f in dist/*.html dist/*.js dist/*.wasm dist/*.css dist/*.svg; do
+# What only the finished build knows: each page's chunk bundle and its table in index.html, and
+# the service worker's version and files to precache.
+node scripts/release.js dist
+for f in dist/*.html dist/*.webmanifest dist/*.bin dist/*.js dist/*.wasm dist/*.css dist/*.svg; do
   [ -f "$f" ] || continue
   brotli -f -q 11 -o "$f.br" "$f"
   gzip -f -k -9 "$f"

@@ -54,6 +54,10 @@ for (const m of js.matchAll(/export const __wasm_split_load_(\w+) = wrapAsyncCb\
 if (!Object.keys(pages).length) { console.error('split-chunks: no page chunks found in the loader'); process.exit(1); }
 fs.writeFileSync(out, JSON.stringify(pages, null, 2) + '\n');
 JS
+# index.html fetches the first page's chunks as one bundle (scripts/release.js); the loader takes
+# each chunk from it through window.jietiChunk when that is there, else fetches the file.
+sed -i 's#fetch(new URL(#(self.jietiChunk || fetch)(new URL(#g' "$js"
+grep -q 'self.jietiChunk' "$js" || { echo "split-chunks: the loader's fetch calls were not found" >&2; exit 1; }
 minify "$js"
 loader_name="__wasm_split-$(hash16 "$js").js"
 mv "$js" "$TRUNK_STAGING_DIR/$loader_name"

@@ -54,8 +54,9 @@ macro_rules! split_page {
     };
 }
 
-/// Shows the page `load` resolves to; until then nothing (the page's own skeleton follows at
-/// once on a warm cache), and on a failed chunk load an error view whose retry loads again.
+/// Shows the page `load` resolves to; until then nothing (on the first page, the static
+/// shell's skeleton; later, the page's own skeleton follows at once on a warm cache), and on a
+/// failed chunk load an error view whose retry loads again.
 #[component]
 pub fn LazyPage(load: Box<dyn Fn() -> PageFuture>) -> impl IntoView {
     let attempt = RwSignal::new(0u32);
@@ -64,7 +65,16 @@ pub fn LazyPage(load: Box<dyn Fn() -> PageFuture>) -> impl IntoView {
         attempt.track();
         let future = SendWrapper::new(load());
         Suspend::new(async move {
-            match future.await {
+            // Two tasks, not one: the app's start, then the page (its chunks and its view, which
+            // must mount in the task that builds it: its effects run right after). On a slow
+            // phone one long task would block input for hundreds of milliseconds.
+            next_task().await;
+            let result = future.await;
+            // The static shell's skeleton (see `crate::start`) stays until the first page is in.
+            if let Some(skeleton) = document().get_element_by_id(crate::SKELETON_ID) {
+                skeleton.remove();
+            }
+            match result {
                 Ok(view) => view,
                 Err(ChunkError) => {
                     let retry = Callback::new(move |_| attempt.update(|n| *n += 1));
@@ -74,4 +84,15 @@ pub fn LazyPage(load: Box<dyn Fn() -> PageFuture>) -> impl IntoView {
             }
         })
     }
+}
+
+/// Resolves in a later task (a zero timeout), so the browser can paint and handle input first.
+async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback(&resolve);
+        }
+    });
+    // Only ever polled on the browser's one thread.
+    let _ = SendWrapper::new(wasm_bindgen_futures::JsFuture::from(promise)).await;
 }

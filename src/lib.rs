@@ -20,6 +20,10 @@ use wasm_bindgen::JsCast;
 /// Id of the element the app mounts into (it holds the static shell until then).
 const ROOT_ID: &str = "app";
 
+/// Id of the static shell's block with the route's skeleton (index.html): moved into the app's
+/// `<main>` until the first page's code is in, so the screen never goes blank meanwhile.
+pub const SKELETON_ID: &str = "shell-main";
+
 /// Installs the panic hook and mounts the app over the static shell in `#app`.
 pub fn start() {
     std::panic::set_hook(Box::new(on_panic));
@@ -31,27 +35,17 @@ pub fn start() {
         web_sys::console::error_1(&"Jieti: no #app element to mount into".into());
         return;
     };
-    // The static shell has done its job: the app paints the same layout in its place.
+    // The app paints the same header in place of the static shell's; the skeleton moves into
+    // the app's <main> until the first page replaces it (crate::lazy::LazyPage).
+    let doc = root.owner_document();
+    let skeleton = doc.as_ref().and_then(|d| d.get_element_by_id(SKELETON_ID));
     root.set_text_content(None);
     leptos::mount::mount_to(root, app::App).forget();
-    register_service_worker();
-}
-
-/// Registers `sw.js` (offline shell, cached catalog data, downloaded lessons) where supported.
-fn register_service_worker() {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let nav = window.navigator();
-    let Ok(container) = js_sys::Reflect::get(&nav, &"serviceWorker".into()) else {
-        return;
-    };
-    if container.is_undefined() {
-        return;
+    if let (Some(main), Some(skeleton)) = (doc.and_then(|d| d.get_element_by_id("main")), skeleton)
+    {
+        let _ = main.append_child(&skeleton);
     }
-    let container: web_sys::ServiceWorkerContainer = container.unchecked_into();
-    // A failed registration (private mode, an old browser) only means no offline support.
-    let _ = container.register("/sw.js");
+    // The service worker is registered by public/pwa.js, after the page has loaded.
 }
 
 /// A panic must never leave a blank page: log it and put a static error view in place of the app.

@@ -10,7 +10,8 @@ const api = env.api;
 /** Titles of the course cards, in order, once the list has loaded. */
 async function cardTitles(page) {
   await page.locator('main h3 a').first().waitFor();
-  return page.locator('main h3 a').allInnerTexts();
+  // textContent: cards below the fold skip rendering (content-visibility), so their innerText is empty.
+  return page.locator('main h3 a').allTextContents();
 }
 
 for (const vp of VIEWPORTS) {

@@ -141,7 +141,9 @@ for (const vp of VIEWPORTS) {
 
     test('a page whose code cannot be fetched offers a retry that loads it', async () => {
       const { page, problems } = await env.open(vp);
-      await page.route('**/split_course_chunk-*.wasm', (route) => route.abort('internetdisconnected'));
+      // Both ways the page's code arrives: its bundle (first load), then the chunk file itself.
+      const blocked = ['**/bundle-course_chunk-*.bin', '**/split_course_chunk-*.wasm'];
+      for (const glob of blocked) await page.route(glob, (route) => route.abort('internetdisconnected'));
       await page.goto(env.server.url + '/courses/python-basics');
       const alert = page.getByRole('alert');
       await alert.getByRole('heading', { name: '加载失败' }).waitFor();
@@ -150,7 +152,7 @@ for (const vp of VIEWPORTS) {
       const unexpected = problems.filter((p) => !/ERR_INTERNET_DISCONNECTED|Failed to load resource|Failed to fetch|TypeError/.test(p));
       assert.deepEqual(unexpected, []);
       problems.length = 0;
-      await page.unroute('**/split_course_chunk-*.wasm');
+      for (const glob of blocked) await page.unroute(glob);
       await alert.getByRole('button', { name: '重试' }).click();
       const detail = await api('/courses/python-basics');
       await page.getByRole('heading', { level: 1, name: detail.course.title }).waitFor();

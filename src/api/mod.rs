@@ -146,6 +146,19 @@ pub async fn send_keepalive(
     fetch_value(method, path, body, true).await.map(|_| ())
 }
 
+/// The answer index.html's start-up script already requested for `url` with the same `token`
+/// (the first page's GETs, in `window.jietiPrefetch` by `url#token`), taken so it is used once.
+fn prefetched(method: &str, url: &str, token: &str) -> Option<js_sys::Promise> {
+    if method != "GET" {
+        return None;
+    }
+    let store = js_sys::Reflect::get(&web_sys::window()?.into(), &"jietiPrefetch".into()).ok()?;
+    let key = wasm_bindgen::JsValue::from_str(&[url, "#", token].concat());
+    let promise = js_sys::Reflect::get(&store, &key).ok()?.dyn_into().ok()?;
+    let _ = js_sys::Reflect::delete_property(store.dyn_ref::<js_sys::Object>()?, &key);
+    Some(promise)
+}
+
 /// The untyped half of [`request`], shared by every response type.
 async fn fetch_value(
     method: &str,
@@ -167,7 +180,8 @@ async fn fetch_value(
     }
     let headers = web_sys::Headers::new().map_err(|e| ApiError::Network(js_message(&e)))?;
     let _ = headers.set("Accept", "application/json");
-    if let Some(token) = crate::state::session::token() {
+    let token = crate::state::session::token();
+    if let Some(token) = &token {
         let _ = headers.set("Authorization", &format!("Bearer {token}"));
     }
     if let Some(body) = &body {
@@ -178,7 +192,10 @@ async fn fetch_value(
     let url = format!("{}{path}", api_base());
     let request = web_sys::Request::new_with_str_and_init(&url, &init)
         .map_err(|e| ApiError::Network(js_message(&e)))?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
+    // index.html's start-up script may have asked for this already, while the wasm loaded.
+    let pending = prefetched(method, &url, token.as_deref().unwrap_or_default())
+        .unwrap_or_else(|| window.fetch_with_request(&request));
+    let response: web_sys::Response = JsFuture::from(pending)
         .await
         .map_err(|e| ApiError::Network(js_message(&e)))?
         .unchecked_into();
