@@ -71,7 +71,7 @@ npm_ci() {
   fi
 }
 npm_ci "$ROOT/tools"   # wasm-opt (binaryen 132)
-npm_ci "$ROOT/e2e"     # playwright-core, axe-core
+npm_ci "$ROOT/e2e"     # playwright-core, axe-core, lighthouse
 
 if [ "$(wasm-opt --version 2>/dev/null | cut -d' ' -f3)" != "132" ]; then
   echo "setup: wasm-opt on PATH is not version 132: $(command -v wasm-opt)" >&2

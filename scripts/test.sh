@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # README command (b): set up, then run every test — formatting and lints, the native cargo tests
 # (API types, server over real SQLite files), the wasm-bindgen tests in headless Chromium, the
-# release build with its size budget, and the Playwright e2e suite against the real server.
+# release build with its size budget, the Playwright e2e suite against the real server, then
+# Lighthouse and the memory check, which print their figures and fail below their floors.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
@@ -25,6 +26,15 @@ step "size budget" bash scripts/budget.sh
 step "server binary for e2e" cargo build -p jieti-server
 step "end-to-end tests (Playwright + Chromium)" \
   env JIETI_SERVER_BIN="$CARGO_TARGET_DIR/debug/jieti-server" npm --prefix e2e test
+# Printed figures with floors (DESIGN.md §6, issue #8): Lighthouse mobile scores and metrics on
+# five routes, memory over 20 route changes, long tasks during interactions. Last, alone: they
+# measure time on this machine.
+step "Lighthouse (mobile defaults) on catalog, course, lesson, quiz, dashboard" \
+  env JIETI_SERVER_BIN="$CARGO_TARGET_DIR/debug/jieti-server" npm --prefix e2e run --silent lighthouse
+step "memory over 20 route changes" \
+  env JIETI_SERVER_BIN="$CARGO_TARGET_DIR/debug/jieti-server" npm --prefix e2e run --silent memory
+step "long tasks while typing, filtering and answering (CPU 4× slower)" \
+  env JIETI_SERVER_BIN="$CARGO_TARGET_DIR/debug/jieti-server" npm --prefix e2e run --silent interaction
 
 echo
 for f in "${failures[@]}"; do echo "failed: $f"; done

@@ -14,7 +14,7 @@ use crate::i18n::{self, Locale, Messages};
 use crate::router::{navigate, use_url, Url};
 use crate::state::{use_i18n, use_title};
 
-/// Courses per page.
+/// Results per page (index.html prefetches the first page of `/` with `per_page=20`: keep both).
 const PER_PAGE: u32 = 20;
 
 /// Longest search text the API takes, in characters.
@@ -214,7 +214,9 @@ pub fn CatalogPage(
             </div>
             <div class="search-layout">
                 <FilterPanel url=url open=drawer courses=courses/>
-                <section aria-label=i18n.text(|t| t.results_label)>
+                // The course cards' titles are h3: the list gets its h2, so headings never skip a level.
+                <section aria-labelledby="results-h">
+                    <h2 id="results-h" class="visually-hidden">{i18n.text(|t| t.results_label)}</h2>
                     {move || match courses.with(|r| r.map(|r| r.as_ref().err().cloned())) {
                         None => Some(view! { <CourseListSkeleton/> }.into_any()),
                         Some(None) => None,

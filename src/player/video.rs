@@ -389,6 +389,15 @@ impl VideoPlayer {
             let _ = v.pause();
             let _ = v.remove_attribute("src");
             v.load();
+            // A caption track left showing keeps the whole removed page alive in Chromium (the
+            // document's style engine holds it): ~520 nodes per lesson visit (scripts/memory.js).
+            if let Some(list) = v.text_tracks() {
+                for i in 0..list.length() {
+                    if let Some(track) = list.get(i) {
+                        track.set_mode(web_sys::TextTrackMode::Disabled);
+                    }
+                }
+            }
         }
         if let Some(hide) = self.on_hide.borrow_mut().take() {
             let _ = document().remove_event_listener_with_callback(

@@ -859,16 +859,20 @@ impl Runner {
             "again" => go(&quiz_href(&self.quiz_id, None)),
             "go" | "prev" | "next" => {
                 let to = closest_data(ev, "data-i").and_then(|s| s.parse::<usize>().ok());
-                self.with_take(|t| {
+                let confirming = self.with_take(|t| {
                     let n = t.questions.len();
                     t.current = match act.as_str() {
                         "prev" => t.current.saturating_sub(1),
                         "next" => (t.current + 1).min(n.saturating_sub(1)),
                         _ => to.unwrap_or(t.current).min(n.saturating_sub(1)),
                     };
-                    t.confirming = false;
+                    std::mem::replace(&mut t.confirming, false)
                 });
-                self.render();
+                if confirming == Some(false) {
+                    self.show_current();
+                } else {
+                    self.render();
+                }
                 let i = self.with_take(|t| t.current).unwrap_or(0);
                 if let Some(h) = document().get_element_by_id(&format!("qh-{i}")) {
                     if let Ok(h) = h.dyn_into::<web_sys::HtmlElement>() {
@@ -916,6 +920,61 @@ impl Runner {
             }
             "confirm" => self.submit(),
             _ => {}
+        }
+    }
+
+    /// Shows the current question by updating classes and buttons in place: rebuilding the screen
+    /// (every question of an exam) on each move was a long task on slow phones.
+    fn show_current(&self) {
+        let Ok(list) = self
+            .root
+            .query_selector_all(".qz-qs > [data-i], .qz-strip [data-i]")
+        else {
+            return;
+        };
+        let (t, zh) = (self.t(), self.zh());
+        let last = self.with_take(|take| {
+            for k in 0..list.length() {
+                let Some(el) = list
+                    .item(k)
+                    .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+                else {
+                    continue;
+                };
+                let i = el
+                    .get_attribute("data-i")
+                    .and_then(|s| s.parse::<usize>().ok());
+                let here = i == Some(take.current);
+                if el.tag_name() == "SECTION" {
+                    el.set_class_name(if here { "qz-q qz-q--cur" } else { "qz-q" });
+                    continue;
+                }
+                let answered = i
+                    .and_then(|i| take.questions.get(i))
+                    .is_some_and(|q| !field(&take.answers, &q.id).is_undefined());
+                el.set_class_name(match (here, answered) {
+                    (true, _) => "qz-dot qz-dot--cur",
+                    (false, true) => "qz-dot qz-dot--done",
+                    _ => "qz-dot",
+                });
+                let _ = if here {
+                    el.set_attribute("aria-current", "step")
+                } else {
+                    el.remove_attribute("aria-current")
+                };
+                let _ = el.set_attribute("aria-label", &dot_label(t, zh, i.unwrap_or(0), answered));
+            }
+            (take.current == 0, take.current + 1 >= take.questions.len())
+        });
+        let Some((first, last)) = last else { return };
+        for (selector, off) in [(".qz-prev", first), (".qz-next", last)] {
+            if let Ok(Some(b)) = self.root.query_selector(selector) {
+                let _ = if off {
+                    b.set_attribute("disabled", "")
+                } else {
+                    b.remove_attribute("disabled")
+                };
+            }
         }
     }
 
