@@ -55,7 +55,11 @@
     no.className = 'button button--quiet';
     no.textContent = later;
     no.addEventListener('click', () => bar.remove());
-    bar.append(label, yes, no);
+    // The buttons stay together: on a narrow phone they wrap below the message as one row.
+    const actions = document.createElement('span');
+    actions.className = 'update-bar__actions';
+    actions.append(yes, no);
+    bar.append(label, actions);
     document.body.append(bar);
   };
 
