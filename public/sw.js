@@ -218,6 +218,12 @@ self.addEventListener('fetch', (event) => {
     if (SERVER_PATH.test(url.pathname) || last.includes('.')) return;
     // Any app URL: this release's shell, at once, online or not. A newer release arrives as a
     // worker update (pwa.js offers the reload), never by mixing files of two releases.
+    // A development build (`trunk serve`, VERSION 'dev') changes without a new worker: there the
+    // network comes first, or the developer would see the first build forever.
+    if (VERSION === 'dev') {
+      event.respondWith(fetch(request).catch(async () => (await caches.match('/', { cacheName: SHELL })) || Response.error()));
+      return;
+    }
     event.respondWith(
       (async () => (await caches.match('/', { cacheName: SHELL })) || fetch(request))(),
     );
