@@ -103,7 +103,7 @@ pub async fn backfill(db: &Db) -> Result<(), sqlx::Error> {
     )
     .fetch_all(db)
     .await?;
-    let mut tx = db.begin().await?;
+    let mut tx = super::write_tx(db).await?;
     for (learner, course) in pairs {
         issue_if_earned(&mut tx, &learner, &course).await?;
     }

@@ -76,7 +76,7 @@ pub(crate) async fn insert_guest(tx: &mut Transaction<'_, Sqlite>) -> Result<Str
 
 /// A new guest learner and its token.
 pub async fn create_guest(db: &Db) -> AppResult<Session> {
-    let mut tx = db.begin().await?;
+    let mut tx = super::write_tx(db).await?;
     let id = insert_guest(&mut tx).await?;
     finish_session(tx, &id, GUEST_TTL_SECS).await
 }
@@ -89,7 +89,7 @@ pub async fn sign_up(
     name: &str,
     hash: &str,
 ) -> AppResult<Session> {
-    let mut tx = db.begin().await?;
+    let mut tx = super::write_tx(db).await?;
     let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM learners WHERE email = ?")
         .bind(email)
         .fetch_optional(&mut *tx)
@@ -149,7 +149,7 @@ pub async fn credentials(db: &Db, email: &str) -> Result<Option<(String, String)
 
 /// A new session for `learner_id`; a guest's enrolments, progress and notes move into the account.
 pub async fn sign_in(db: &Db, learner_id: &str, guest: Option<&Learner>) -> AppResult<Session> {
-    let mut tx = db.begin().await?;
+    let mut tx = super::write_tx(db).await?;
     if let Some(g) = guest {
         sqlx::query(
             "INSERT OR IGNORE INTO enrollments (learner_id, course_id, enrolled_at)
@@ -314,7 +314,7 @@ pub async fn upsert_review(
     rating: u8,
     body: &str,
 ) -> AppResult<Review> {
-    let mut tx = db.begin().await?;
+    let mut tx = super::write_tx(db).await?;
     let old: Option<i64> =
         sqlx::query_scalar("SELECT rating FROM reviews WHERE learner_id = ? AND course_id = ?")
             .bind(&learner.id)
@@ -358,7 +358,7 @@ pub const GUEST_NAME: &str = "学员";
 
 /// Deletes the learner's review (idempotent).
 pub async fn delete_review(db: &Db, learner_id: &str, course_id: &str) -> AppResult<()> {
-    let mut tx = db.begin().await?;
+    let mut tx = super::write_tx(db).await?;
     let old: Option<i64> = sqlx::query_scalar(
         "DELETE FROM reviews WHERE learner_id = ? AND course_id = ? RETURNING rating",
     )

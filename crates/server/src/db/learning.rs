@@ -196,7 +196,7 @@ pub async fn record_events(
     learner_id: &str,
     events: &[ProgressEvent],
 ) -> Result<ProgressReceipt, sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = super::write_tx(db).await?;
     let receipt = record_in(&mut tx, learner_id, events).await?;
     tx.commit().await?;
     Ok(receipt)

@@ -69,6 +69,14 @@ pub async fn connect(url: &str) -> Result<Db, String> {
     Ok(pool)
 }
 
+/// A write transaction that takes SQLite's write lock when it begins (`BEGIN IMMEDIATE`), waiting
+/// up to the busy timeout for it. A deferred transaction that reads before it writes fails at
+/// once with "database is locked" when another connection wrote in between (SQLite cannot wait
+/// in that upgrade), which under concurrent writers turned most progress uploads into 500s.
+pub async fn write_tx(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+    db.begin_with("BEGIN IMMEDIATE").await
+}
+
 /// Reads a value from the `meta` table.
 pub async fn get_meta(db: &Db, key: &str) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")

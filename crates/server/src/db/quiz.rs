@@ -133,7 +133,7 @@ fn internal(e: impl std::fmt::Display) -> AppError {
 /// mistakes on them); questions no longer in the quiz are removed.
 pub async fn upsert_quiz(db: &Db, quiz: &QuizDef, position: i64) -> Result<(), String> {
     check_quiz(quiz)?;
-    let mut tx = db.begin().await.map_err(|e| e.to_string())?;
+    let mut tx = super::write_tx(db).await.map_err(|e| e.to_string())?;
     let course: Option<String> = sqlx::query_scalar("SELECT id FROM courses WHERE id = ?")
         .bind(&quiz.course_id)
         .fetch_optional(&mut *tx)
@@ -532,30 +532,47 @@ pub async fn save(
     id: &str,
     answers: &BTreeMap<String, Answer>,
 ) -> AppResult<SaveReceipt> {
-    let a = attempt_row(db, learner_id, id).await?;
-    writable(db, &a).await?;
-    let defs = defs(db, &a.quiz_id).await?;
-    let ids: Vec<String> = parse(&a.question_ids);
-    check_answers(&defs, &ids, answers)?;
-    let checked: BTreeMap<String, Feedback> = parse(&a.checked);
-    let merged = merge(&a.answers, answers, &checked)?;
-    // Conditional on still being open: a submission racing this save wins cleanly.
-    let done = sqlx::query("UPDATE attempts SET answers = ? WHERE id = ? AND submitted_at IS NULL")
+    for _ in 0..RACE_RETRIES {
+        let a = attempt_row(db, learner_id, id).await?;
+        writable(db, &a).await?;
+        let defs = defs(db, &a.quiz_id).await?;
+        let ids: Vec<String> = parse(&a.question_ids);
+        check_answers(&defs, &ids, answers)?;
+        let checked: BTreeMap<String, Feedback> = parse(&a.checked);
+        let merged = merge(&a.answers, answers, &checked)?;
+        // Applies only over the answers it merged into and while still open: a save from another
+        // device, a check or a submission that landed meanwhile is never overwritten; this one
+        // reads again and merges over it (or finds the attempt submitted: 409).
+        let done = sqlx::query(
+            "UPDATE attempts SET answers = ?
+             WHERE id = ? AND submitted_at IS NULL AND answers = ? AND checked = ?",
+        )
         .bind(serde_json::to_string(&merged).map_err(internal)?)
         .bind(id)
+        .bind(&a.answers)
+        .bind(&a.checked)
         .execute(db)
         .await?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::Conflict {
-            message: "this attempt is already submitted".into(),
-            field: None,
-        });
+        if done.rows_affected() == 1 {
+            return Ok(SaveReceipt {
+                saved: merged.len() as u32,
+                server_now_ms: now_ms(),
+                deadline_ms: a.deadline_at,
+            });
+        }
     }
-    Ok(SaveReceipt {
-        saved: merged.len() as u32,
-        server_now_ms: now_ms(),
-        deadline_ms: a.deadline_at,
-    })
+    Err(busy())
+}
+
+/// How often a write that lost a race with another write to the same attempt reads and tries again.
+const RACE_RETRIES: usize = 8;
+
+/// The answer when an attempt kept changing under a write (many devices at once): try again.
+fn busy() -> AppError {
+    AppError::Conflict {
+        message: "the attempt is being changed from elsewhere; try again".into(),
+        field: None,
+    }
 }
 
 fn merge(
@@ -574,53 +591,56 @@ fn merge(
 
 /// `POST /attempts/{id}/check`: practice feedback on one answer, which is then locked.
 pub async fn check(db: &Db, learner_id: &str, id: &str, req: &CheckAnswer) -> AppResult<Feedback> {
-    let a = attempt_row(db, learner_id, id).await?;
-    let quiz = quiz_row(db, &a.quiz_id).await?;
-    if quiz.mode() != QuizMode::Practice {
-        return Err(AppError::Conflict {
-            message: "answers are checked one by one only in practice quizzes".into(),
-            field: None,
-        });
-    }
-    writable(db, &a).await?;
-    let defs = defs(db, &a.quiz_id).await?;
-    let ids: Vec<String> = parse(&a.question_ids);
-    let one = BTreeMap::from([(req.question_id.clone(), req.answer.clone())]);
-    check_answers(&defs, &ids, &one)?;
-    let mut checked: BTreeMap<String, Feedback> = parse(&a.checked);
-    let mut fb = match checked.get(&req.question_id) {
-        Some(done) => done.clone(),
-        None => {
-            let def = &defs[&req.question_id];
-            let fb = feedback(def, Some(&req.answer));
-            let mut answers: BTreeMap<String, Answer> = parse(&a.answers);
-            answers.insert(req.question_id.clone(), req.answer.clone());
-            checked.insert(req.question_id.clone(), fb.clone());
-            let mut tx = db.begin().await?;
-            let done = sqlx::query(
-                "UPDATE attempts SET answers = ?, checked = ? WHERE id = ? AND submitted_at IS NULL AND checked = ?",
-            )
-            .bind(serde_json::to_string(&answers).map_err(internal)?)
-            .bind(serde_json::to_string(&checked).map_err(internal)?)
-            .bind(id)
-            .bind(&a.checked)
-            .execute(&mut *tx)
-            .await?;
-            if done.rows_affected() == 0 {
-                return Err(AppError::Conflict {
-                    message: "the attempt changed meanwhile; reload it".into(),
-                    field: None,
-                });
-            }
-            note_mistakes(&mut tx, learner_id, std::slice::from_ref(&fb)).await?;
-            tx.commit().await?;
-            fb
+    for _ in 0..RACE_RETRIES {
+        let a = attempt_row(db, learner_id, id).await?;
+        let quiz = quiz_row(db, &a.quiz_id).await?;
+        if quiz.mode() != QuizMode::Practice {
+            return Err(AppError::Conflict {
+                message: "answers are checked one by one only in practice quizzes".into(),
+                field: None,
+            });
         }
-    };
-    if quiz.policy() == ReviewPolicy::Never {
-        withhold(&mut fb);
+        writable(db, &a).await?;
+        let defs = defs(db, &a.quiz_id).await?;
+        let ids: Vec<String> = parse(&a.question_ids);
+        let one = BTreeMap::from([(req.question_id.clone(), req.answer.clone())]);
+        check_answers(&defs, &ids, &one)?;
+        let mut checked: BTreeMap<String, Feedback> = parse(&a.checked);
+        let mut fb = match checked.get(&req.question_id) {
+            Some(done) => done.clone(),
+            None => {
+                let def = &defs[&req.question_id];
+                let fb = feedback(def, Some(&req.answer));
+                let mut answers: BTreeMap<String, Answer> = parse(&a.answers);
+                answers.insert(req.question_id.clone(), req.answer.clone());
+                checked.insert(req.question_id.clone(), fb.clone());
+                let mut tx = super::write_tx(db).await?;
+                // Over exactly what was read (see `save`); otherwise read again and retry.
+                let done = sqlx::query(
+                    "UPDATE attempts SET answers = ?, checked = ?
+                     WHERE id = ? AND submitted_at IS NULL AND checked = ? AND answers = ?",
+                )
+                .bind(serde_json::to_string(&answers).map_err(internal)?)
+                .bind(serde_json::to_string(&checked).map_err(internal)?)
+                .bind(id)
+                .bind(&a.checked)
+                .bind(&a.answers)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    continue;
+                }
+                note_mistakes(&mut tx, learner_id, std::slice::from_ref(&fb)).await?;
+                tx.commit().await?;
+                fb
+            }
+        };
+        if quiz.policy() == ReviewPolicy::Never {
+            withhold(&mut fb);
+        }
+        return Ok(fb);
     }
-    Ok(fb)
+    Err(busy())
 }
 
 /// Full feedback on one answer (the policy filters it on the way out).
@@ -658,13 +678,31 @@ pub async fn submit(
 }
 
 /// Scores and closes an attempt with its saved answers plus `extra`. Does nothing when another
-/// request closed it first.
+/// request closed it first; scores again over what a save or check that landed meanwhile wrote.
 async fn finalize(
     db: &Db,
     a: &AttemptRow,
     extra: Option<(&BTreeMap<String, Answer>, &str)>,
     auto: bool,
 ) -> AppResult<()> {
+    let mut fresh: Option<AttemptRow> = None;
+    for _ in 0..RACE_RETRIES {
+        let current = fresh.as_ref().unwrap_or(a);
+        if current.submitted_at.is_some() || finalize_once(db, current, extra, auto).await? {
+            return Ok(());
+        }
+        fresh = Some(attempt_row(db, &a.learner_id, &a.id).await?);
+    }
+    Err(busy())
+}
+
+/// One try of [`finalize`] over the attempt as read; `false` when it changed meanwhile.
+async fn finalize_once(
+    db: &Db,
+    a: &AttemptRow,
+    extra: Option<(&BTreeMap<String, Answer>, &str)>,
+    auto: bool,
+) -> AppResult<bool> {
     let quiz = quiz_row(db, &a.quiz_id).await?;
     let defs = defs(db, &a.quiz_id).await?;
     let checked: BTreeMap<String, Feedback> = parse(&a.checked);
@@ -695,11 +733,12 @@ async fn finalize(
         (true, Some(d)) => d.min(now_ms()),
         _ => now_ms(),
     };
-    let mut tx = db.begin().await?;
+    let mut tx = super::write_tx(db).await?;
+    // Over exactly the answers scored: a save that landed meanwhile is scored, not overwritten.
     let done = sqlx::query(
         "UPDATE attempts SET answers = ?, submitted_at = ?, submission_id = ?, auto_submitted = ?,
              score = ?, max_score = ?, pct = ?, passed = ?, review = ?
-         WHERE id = ? AND submitted_at IS NULL",
+         WHERE id = ? AND submitted_at IS NULL AND answers = ? AND checked = ?",
     )
     .bind(serde_json::to_string(&answers).map_err(internal)?)
     .bind(at)
@@ -711,10 +750,12 @@ async fn finalize(
     .bind(i64::from(passed))
     .bind(serde_json::to_string(&review).map_err(internal)?)
     .bind(&a.id)
+    .bind(&a.answers)
+    .bind(&a.checked)
     .execute(&mut *tx)
     .await?;
     if done.rows_affected() == 0 {
-        return Ok(());
+        return Ok(false);
     }
     for f in &review {
         sqlx::query(
@@ -738,7 +779,7 @@ async fn finalize(
         super::certificates::issue_if_earned(&mut tx, &a.learner_id, &quiz.course_id).await?;
     }
     tx.commit().await?;
-    Ok(())
+    Ok(true)
 }
 
 fn outcome_str(o: Outcome) -> &'static str {

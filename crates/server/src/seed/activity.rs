@@ -80,7 +80,7 @@ pub async fn seed_activity(pool: &Db) -> Result<(), String> {
             (!matches!(d.kind, jieti_api::QuestionKind::Essay)).then_some((id, d.points))
         })
         .collect();
-    let mut tx = pool.begin().await.map_err(err)?;
+    let mut tx = crate::db::write_tx(pool).await.map_err(err)?;
     write(&mut tx, &lessons, &points, pass_pct as f64)
         .await
         .map_err(err)?;

@@ -161,7 +161,7 @@ pub async fn seed_demo(pool: &Db, media: &Path) -> Result<DemoOutcome, String> {
     if let Some(m) = manifest.as_mut() {
         check_captions(m, media);
     }
-    let mut tx = pool.begin().await.map_err(|e| e.to_string())?;
+    let mut tx = crate::db::write_tx(pool).await.map_err(|e| e.to_string())?;
     write_demo(&mut tx, &demo, manifest.as_ref())
         .await
         .map_err(|e| format!("seeding demo: {e}"))?;

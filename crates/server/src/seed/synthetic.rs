@@ -177,7 +177,7 @@ const BATCH: usize = 500;
 ///
 /// Synthetic rows have ids starting `syn-`; the demo catalog is left as it is.
 pub async fn seed_synthetic(db: &Db, n: u64, seed: u64) -> Result<(), String> {
-    let mut tx = db.begin().await.map_err(|e| e.to_string())?;
+    let mut tx = crate::db::write_tx(db).await.map_err(|e| e.to_string())?;
     super::demo::write_categories(&mut tx).await?;
     let err = |e: sqlx::Error| format!("seeding synthetic catalog: {e}");
     sqlx::query("DELETE FROM courses WHERE id LIKE 'syn-%'")
