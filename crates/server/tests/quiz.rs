@@ -2597,6 +2597,50 @@ async fn simultaneous_starts_submits_and_checks_stay_consistent() {
 }
 
 #[tokio::test]
+async fn saves_from_several_devices_at_once_keep_every_answer() {
+    let app = test_app().await;
+    add(&app, "zt-saves", "graded", "after_submit", 0).await;
+    let t = guest(&app).await;
+    for round in 0..3 {
+        let (a, _) = start(&app, &t, "zt-saves").await;
+        let aid = str_of(&a, "id").to_owned();
+        // Each device saves a different question at the same moment: no save may undo another.
+        let answers = all_right("zt-saves");
+        let one_each: Vec<(String, Value)> = answers
+            .as_object()
+            .expect("answers")
+            .iter()
+            .map(|(q, v)| (q.clone(), v.clone()))
+            .collect();
+        let saves = at_once(
+            &app,
+            one_each
+                .iter()
+                .map(|(q, v)| {
+                    (
+                        "PUT",
+                        format!("/api/v1/attempts/{aid}/answers"),
+                        t.clone(),
+                        Some(json!({"answers": {q: v}})),
+                    )
+                })
+                .collect(),
+        )
+        .await;
+        for (s, text) in &saves {
+            assert_eq!(*s, StatusCode::OK, "round {round}: {text}");
+        }
+        let (got, _) = get_attempt(&app, &t, &aid).await;
+        for (q, v) in &one_each {
+            assert_eq!(&got["answers"][q], v, "round {round}: the save of {q} was lost");
+        }
+        // A submission with no answers of its own scores everything saved: all right.
+        let (v, _) = submit(&app, &t, &aid, &format!("saves-{round:04}"), json!({})).await;
+        assert_eq!(v["result"]["pct"], json!(100.0), "round {round}: {v}");
+    }
+}
+
+#[tokio::test]
 async fn authoring_updates_keep_attempts_and_mistakes_of_kept_questions() {
     let app = test_app().await;
     let mut v = quiz_json("zt-edit", "graded", "after_submit", 0);
