@@ -345,6 +345,7 @@ async fn reviews_by_enrolled_learners_one_each_editable() {
     for bad in [
         json!({"rating": 0}),
         json!({"rating": 6}),
+        json!({"rating": 3.5}),
         json!({"rating": 3, "body": "长".repeat(2001)}),
         json!({"body": "x"}),
     ] {
@@ -372,15 +373,17 @@ async fn reviews_by_enrolled_learners_one_each_editable() {
         dist(&app.get_json(&format!("/api/v1/courses/{course}")).await),
         d1
     );
-    // Editing moves the one rating; it does not add a second.
-    call(
+    // Editing moves the one rating; it does not add a second. A whole float is an integer, as
+    // in JSON Schema (Python clients send 4.0).
+    let (s, _, r) = call(
         &app,
         "PUT",
         &uri,
         Some(&token),
-        Some(json!({"rating": 4, "body": "后来觉得不错"})),
+        Some(json!({"rating": 4.0, "body": "后来觉得不错"})),
     )
     .await;
+    assert_eq!(s, StatusCode::OK, "{r}");
     let mut d2 = d0.clone();
     d2[3] += 1;
     let after = app.get_json(&format!("/api/v1/courses/{course}")).await;

@@ -2632,7 +2632,10 @@ async fn saves_from_several_devices_at_once_keep_every_answer() {
         }
         let (got, _) = get_attempt(&app, &t, &aid).await;
         for (q, v) in &one_each {
-            assert_eq!(&got["answers"][q], v, "round {round}: the save of {q} was lost");
+            assert_eq!(
+                &got["answers"][q], v,
+                "round {round}: the save of {q} was lost"
+            );
         }
         // A submission with no answers of its own scores everything saved: all right.
         let (v, _) = submit(&app, &t, &aid, &format!("saves-{round:04}"), json!({})).await;

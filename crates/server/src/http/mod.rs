@@ -135,6 +135,9 @@ where
 }
 
 /// `Json<T>` whose rejection (bad JSON, wrong fields, missing content type) is the contract's 400.
+///
+/// A number with no fraction is read as an integer, `3.0` as `3`: the document's `integer` is
+/// JSON Schema's, which counts `3.0` as one, and some clients (Python's `json`) write floats so.
 pub struct ApiJson<T>(pub T);
 
 impl<T, S> axum::extract::FromRequest<S> for ApiJson<T>
@@ -145,13 +148,42 @@ where
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(rejection) => Err(AppError::BadRequest {
-                message: rejection.body_text(),
-                field: None,
-            }),
+        let bad = |message: String| AppError::BadRequest {
+            message,
+            field: None,
+        };
+        let axum::Json(mut value) = axum::Json::<serde_json::Value>::from_request(req, state)
+            .await
+            .map_err(|rejection| bad(rejection.body_text()))?;
+        integral_numbers_as_integers(&mut value);
+        serde_path_to_error::deserialize(value)
+            .map(ApiJson)
+            .map_err(|e| {
+                bad(format!(
+                    "Failed to deserialize the JSON body into the target type: {e}"
+                ))
+            })
+    }
+}
+
+/// Rewrites every float in `value` that is a whole number in `i64`/`u64` range as that integer.
+fn integral_numbers_as_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) => {
+            // 2^63: whole floats in [-2^63, 2^64) convert exactly; larger ones stay floats.
+            const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
+            if let Some(f) = n.as_f64().filter(|f| n.is_f64() && f.fract() == 0.0) {
+                if (0.0..2.0 * TWO_POW_63).contains(&f) {
+                    *n = (f as u64).into();
+                } else if (-TWO_POW_63..0.0).contains(&f) {
+                    *n = (f as i64).into();
+                }
+            }
         }
+        Value::Array(items) => items.iter_mut().for_each(integral_numbers_as_integers),
+        Value::Object(map) => map.values_mut().for_each(integral_numbers_as_integers),
+        _ => {}
     }
 }
 
@@ -247,4 +279,30 @@ async fn etag(req: Request, next: Next) -> Response {
         return Response::from_parts(parts, Body::empty());
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::integral_numbers_as_integers;
+    use serde_json::json;
+
+    #[test]
+    fn whole_floats_become_integers_and_the_rest_stay() {
+        let mut v = json!({
+            "rating": 3.0, "neg": -2.0, "zero": -0.0, "half": 2.5, "int": 7,
+            "huge": 1e300, "two_pow_64": 18_446_744_073_709_551_616.0,
+            "nested": [{"block": 117193929.0}], "text": "3.0"
+        });
+        integral_numbers_as_integers(&mut v);
+        assert_eq!(
+            v,
+            json!({
+                "rating": 3, "neg": -2, "zero": 0, "half": 2.5, "int": 7,
+                "huge": 1e300, "two_pow_64": 18_446_744_073_709_551_616.0,
+                "nested": [{"block": 117193929}], "text": "3.0"
+            })
+        );
+        assert!(v["rating"].is_u64() && v["neg"].is_i64() && v["huge"].is_f64());
+        assert!(v["two_pow_64"].is_f64());
+    }
 }
