@@ -6,7 +6,9 @@
 // - into dist/sw.js, PRECACHE, every file the app needs offline (what index.html names, the chunk
 //   loader and every page chunk, the manifest and icons), BUNDLES (which chunks make each bundle,
 //   so the worker serves bundles from its cache), and VERSION, a hash of their names and bytes.
-//   A changed VERSION makes browsers install the release as a new worker.
+//   A changed VERSION makes browsers install the release as a new worker;
+// - every inline script of index.html and the embed pages into its own hashed file, so the
+//   server's Content-Security-Policy can forbid inline script (crates/server/src/web.rs).
 // Usage: node scripts/release.js dist
 const fs = require('fs');
 const path = require('path');
@@ -33,6 +35,33 @@ if (!mark.test(html)) throw new Error(`release: ${indexPath} has no <script id="
 const table = { files: names.map((f) => [f, read(f).length]), bundles };
 html = html.replace(mark, (_, open, close) => `${open}${JSON.stringify(table)}${close}`);
 fs.writeFileSync(indexPath, html);
+
+// No inline script (the Content-Security-Policy allows scripts from this origin only, so an
+// injected <script> or handler can never run): every inline script of the HTML pages (trunk's
+// start-up module, index.html's start-up script) moves to its own hashed file with its integrity.
+// JSON data blocks stay: browsers never run them.
+for (const page of ['index.html', 'embed.html', 'embed-quiz.html']) {
+  const file = path.join(dist, page);
+  if (!fs.existsSync(file)) continue;
+  let text = fs.readFileSync(file, 'utf8');
+  let moved = 0;
+  text = text.replace(/<script(\s[^>]*)?>([\s\S]*?)<\/script>/g, (tag, attrs = '', body) => {
+    if (/\bsrc=/.test(attrs) || /application\/(ld\+)?json/.test(attrs) || !body.trim()) return tag;
+    const module = /\btype=["']?module\b/.test(attrs);
+    const name = `${page.replace(/\.html$/, '')}-${module ? 'init' : 'start'}-${hash16(body)}.js`;
+    fs.writeFileSync(path.join(dist, name), body);
+    const sri = `sha384-${crypto.createHash('sha384').update(body).digest('base64')}`;
+    const type = module ? ' type="module"' : '';
+    moved++;
+    return `<script${type} src="/${name}" integrity="${sri}"></script>`;
+  });
+  if (/<script(?![^>]*\bsrc=)(?![^>]*application\/json)[^>]*>[^<]/.test(text)) {
+    throw new Error(`release: ${page} still has an inline script`);
+  }
+  fs.writeFileSync(file, text);
+  if (page === 'index.html') html = text;
+  console.log(`release: ${page}: ${moved} inline script(s) moved to files`);
+}
 const files = new Set();
 // Minified HTML drops attribute quotes; the start-up script imports the JS and wasm by name.
 for (const m of html.matchAll(/(?:href|src)=["']?\/([^"'\s>]+)/g)) files.add(m[1]);

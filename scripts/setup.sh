@@ -27,6 +27,10 @@ apt_packages=(chromium chromium-driver brotli ffmpeg espeak-ng fonts-noto-cjk sq
 # Build and script tools, from Debian only when the machine has none of its own.
 command -v cc >/dev/null || apt_packages+=(build-essential pkg-config)
 command -v python3 >/dev/null || apt_packages+=(python3)
+# The API fuzzer's venv (scripts/fuzz-api.sh); Debian's python3 has venv in its own package.
+python3 -c "import ensurepip, venv" >/dev/null 2>&1 || apt_packages+=(python3-venv)
+# The load bench (scripts/load.sh; not part of the test command).
+apt_packages+=(wrk)
 command -v npm >/dev/null || apt_packages+=(nodejs npm)
 missing=()
 for p in "${apt_packages[@]}"; do

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # README command (b): set up, then run every test — formatting and lints, the native cargo tests
-# (API types, server over real SQLite files), the wasm-bindgen tests in headless Chromium, the
-# release build with its size budget, the Playwright e2e suite against the real server, then
-# Lighthouse and the memory check, which print their figures and fail below their floors.
+# (API types, server over real SQLite files: contract, authorisation matrix, crash safety, logs),
+# Schemathesis against the contract, the wasm-bindgen tests in headless Chromium, the release
+# build with its size budget, the Playwright e2e suite against the real server (XSS corpus, CSP,
+# client resilience too), then Lighthouse, memory and long tasks, which print their figures and
+# fail below their floors.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$ROOT"
@@ -19,6 +21,8 @@ step "format (cargo fmt --check)" cargo fmt --all -- --check
 step "lints (cargo clippy, native crates)" cargo clippy -p jieti-api -p jieti-server --all-targets -- -D warnings
 step "lints (cargo clippy, the wasm app)" cargo clippy -p jieti --target wasm32-unknown-unknown --all-targets -- -D warnings
 step "native tests (cargo test)" cargo test -p jieti-api -p jieti-server
+# Schemathesis against the OpenAPI document on the real server: bounded, seeded, prints its counts.
+step "API fuzzing (Schemathesis) against the contract" bash scripts/fuzz-api.sh
 step "wasm tests in headless Chromium (wasm-bindgen-test)" \
   env CHROMEDRIVER=/usr/bin/chromedriver cargo test -p jieti --target wasm32-unknown-unknown
 step "release build of the app" bash scripts/build-app.sh

@@ -57,7 +57,7 @@ describe('embed settings (staff)', () => {
     const [, settings] = await call('GET', `/institutions/${JINZHANG}/embed`, staff.token);
     assert.deepEqual(settings.origins, ['https://school.example.edu', 'http://127.0.0.2:8123']);
     const csp = (await fetch(`${env.server.url}/embed/course/${COURSE}`)).headers.get('content-security-policy');
-    assert.equal(csp, "frame-ancestors 'self' https://school.example.edu http://127.0.0.2:8123");
+    assert.ok(csp.split('; ').includes("frame-ancestors 'self' https://school.example.edu http://127.0.0.2:8123"), csp);
 
     // A refused origin: the server's reason in the status line, the typed text kept, nothing saved.
     await origins.fill('ftp://files.example.edu');

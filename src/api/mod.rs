@@ -36,12 +36,12 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    /// Whether retrying later may succeed (network trouble and server errors).
+    /// Whether retrying later may succeed: network trouble, server errors, and answers that are
+    /// not the API's at all (a captive portal's login page or a proxy's error page, sent as 200).
     pub fn is_transient(&self) -> bool {
         match self {
-            ApiError::Network(_) => true,
+            ApiError::Network(_) | ApiError::Decode(_) => true,
             ApiError::Status { status, .. } => *status >= 500 || *status == 429 || *status == 408,
-            ApiError::Decode(_) => false,
         }
     }
 }
@@ -159,6 +159,31 @@ fn prefetched(method: &str, url: &str, token: &str) -> Option<js_sys::Promise> {
     Some(promise)
 }
 
+/// How long a request may take, answer and body, before it fails as a network error: a request
+/// hanging on a dead mobile link would otherwise leave a page loading for ever. Long enough for
+/// a lesson's JSON at 2G speed. `window.jietiTimeoutMs` overrides it (tests, very slow links).
+const TIMEOUT_MS: i32 = 20_000;
+
+/// Aborts `controller` after the timeout, with a reason the error view can show; the timer's id.
+fn abort_later(window: &web_sys::Window, controller: &web_sys::AbortController) -> Option<i32> {
+    let ms = js_sys::Reflect::get(window, &"jietiTimeoutMs".into())
+        .ok()
+        .and_then(|v| v.as_f64())
+        .filter(|v| *v > 0.0)
+        .map_or(TIMEOUT_MS, |v| v as i32);
+    // `controller.abort.bind(controller, reason)`: a timer without a Rust closure to keep alive.
+    let abort: js_sys::Function = js_sys::Reflect::get(controller, &"abort".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let bound: js_sys::Function = abort
+        .bind1(controller, &"the request timed out".into())
+        .unchecked_into();
+    window
+        .set_timeout_with_callback_and_timeout_and_arguments_0(&bound, ms)
+        .ok()
+}
+
 /// The untyped half of [`request`], shared by every response type.
 async fn fetch_value(
     method: &str,
@@ -178,6 +203,12 @@ async fn fetch_value(
     if let Some(c) = &guard.0 {
         init.set_signal(Some(&c.signal()));
     }
+    // A keepalive send outlives the page and is retried from the outbox anyway.
+    let timer = guard
+        .0
+        .as_ref()
+        .filter(|_| !keepalive)
+        .and_then(|c| abort_later(&window, c));
     let headers = web_sys::Headers::new().map_err(|e| ApiError::Network(js_message(&e)))?;
     let _ = headers.set("Accept", "application/json");
     let token = crate::state::session::token();
@@ -205,6 +236,9 @@ async fn fetch_value(
             .map_err(|e| ApiError::Network(js_message(&e)))?,
         Err(e) => return Err(ApiError::Network(js_message(&e))),
     };
+    if let Some(id) = timer {
+        window.clear_timeout_with_handle(id);
+    }
     let text = text.as_string().filter(|t| !t.is_empty());
     let text = text.as_deref().unwrap_or("null");
     drop(guard);

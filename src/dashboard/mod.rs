@@ -64,13 +64,15 @@ fn DashPage(kind: Kind, id: String) -> impl IntoView {
     ensure_css();
     let i18n = use_i18n();
     let session = use_session();
+    // Loads again only when the learner changes (sign-out, sign-in), not on every session update.
+    let subject = Memo::new(move |_| session.subject());
     let holder = NodeRef::<leptos::html::Div>::new();
     let screen: PageSlot<Screen> = Rc::new(RefCell::new(None));
     {
         let screen = screen.clone();
         Effect::new(move |_| {
             let Some(root) = holder.get() else { return };
-            if kind != Kind::Certificate && session.me().is_none() {
+            if kind != Kind::Certificate && subject.get().is_none() {
                 return;
             }
             let s = Screen::new(root.into(), i18n, kind, id.clone());

@@ -183,13 +183,15 @@ fn SettingsPage(id: String) -> impl IntoView {
     crate::components::dom::inject_css("es-css", CSS);
     let i18n = use_i18n();
     let session = use_session();
+    // Loads again only when the learner changes (sign-out, sign-in), not on every session update.
+    let subject = Memo::new(move |_| session.subject());
     let holder = NodeRef::<leptos::html::Div>::new();
     let slot: PageSlot<Settings> = Rc::new(RefCell::new(None));
     {
         let slot = slot.clone();
         Effect::new(move |_| {
             let Some(root) = holder.get() else { return };
-            if session.me().is_none() {
+            if subject.get().is_none() {
                 return;
             }
             let s = Settings::new(root.into(), i18n, id.clone());
@@ -263,15 +265,14 @@ fn snippet(kind: &str, id: &str, theme: &[(&str, String)]) -> String {
     )
 }
 
-/// The preview document: the snippet on an otherwise empty page that lists the events it hears.
+/// The preview document: the snippet on an otherwise empty page that lists the events it hears
+/// (public/embed-preview.js: the app's CSP, which a srcdoc frame inherits, allows no inline script).
 fn preview_doc(snippet: &str, events: &str) -> String {
     format!(
         "<!doctype html><html lang=\"zh-Hans\"><meta charset=\"utf-8\"><title>preview</title>\
 <style>body{{font:14px system-ui,sans-serif;margin:8px;color:#1b1f27;background:#fff}}</style>\
 <body>{snippet}<h2 style=\"font-size:14px\">{events}</h2><ol id=\"log\"></ol>\
-<script>document.addEventListener('jieti:event',function(e){{var s=e.detail,li=document.createElement('li'),\
-n=s.object.definition&&s.object.definition.name;li.textContent=s.verb.display['en-US']+' · '+(n?n[Object.keys(n)[0]]:s.object.id);\
-document.getElementById('log').appendChild(li);}});</script></body></html>"
+<script src=\"/embed-preview.js\"></script></body></html>"
     )
 }
 

@@ -28,13 +28,15 @@ pub fn MistakesPage() -> impl IntoView {
     super::ensure_css();
     let i18n = use_i18n();
     let session = use_session();
+    // Loads again only when the learner changes (sign-out, sign-in), not on every session update.
+    let subject = Memo::new(move |_| session.subject());
     let holder = NodeRef::<leptos::html::Div>::new();
     let book: PageSlot<Book> = Rc::new(RefCell::new(None));
     {
         let book = book.clone();
         Effect::new(move |_| {
             let Some(root) = holder.get() else { return };
-            if session.me().is_none() {
+            if subject.get().is_none() {
                 return;
             }
             let b = Book::new(root.into(), i18n);

@@ -124,6 +124,8 @@ pub fn QuizPage(
     ensure_css();
     let i18n = use_i18n();
     let session = use_session();
+    // Loads again only when the learner changes (sign-out, sign-in), not on every session update.
+    let subject = Memo::new(move |_| session.subject());
     let url = use_url();
     let holder = NodeRef::<leptos::html::Div>::new();
     let runner: PageSlot<Runner> = Rc::new(RefCell::new(None));
@@ -134,7 +136,7 @@ pub fn QuizPage(
             let Some(root) = holder.get() else { return };
             let attempt = attempt_in_url.get();
             // Attempts are the learner's: load once the learner is known (a guest is made first).
-            if session.me().is_none() {
+            if subject.get().is_none() {
                 return;
             }
             let existing = runner.borrow().clone();

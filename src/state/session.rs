@@ -24,19 +24,41 @@ pub fn token() -> Option<String> {
     storage::get(key).filter(|t| !t.is_empty())
 }
 
-/// Whom the app acts for: None until the token is checked (or while offline).
+/// Whom the app acts for: the learner once the token is checked (or a guest made), and whether
+/// that could not be done (offline, a sick server).
 #[derive(Clone, Copy)]
-pub struct SessionState(RwSignal<Option<Me>>);
+pub struct SessionState {
+    me: RwSignal<Option<Me>>,
+    unsure: RwSignal<bool>,
+}
 
 impl SessionState {
+    fn new() -> Self {
+        SessionState {
+            me: RwSignal::new(None),
+            unsure: RwSignal::new(false),
+        }
+    }
+
     /// The learner (tracked).
     pub fn me(&self) -> Option<Me> {
-        self.0.get()
+        self.me.get()
+    }
+
+    /// Whom a page loads for (tracked; read it through a `Memo`): the learner's id; "" when the
+    /// learner could not be checked, so pages load with the token there is and show their own
+    /// error view with retry rather than wait for ever; None while checking.
+    pub fn subject(&self) -> Option<String> {
+        match self.me.with(|m| m.as_ref().map(|m| m.id.clone())) {
+            Some(id) => Some(id),
+            None if self.unsure.get() => Some(String::new()),
+            None => None,
+        }
     }
 
     /// Whether the learner has an account (tracked).
     pub fn is_account(&self) -> bool {
-        self.0
+        self.me
             .with(|m| m.as_ref().is_some_and(|m| m.kind == LearnerKind::Account))
     }
 
@@ -48,7 +70,8 @@ impl SessionState {
             super::sync::move_outbox(&old, &session.token);
         }
         storage::set(TOKEN_KEY, &session.token);
-        self.0.set(Some(session.learner));
+        self.me.set(Some(session.learner));
+        self.unsure.set(false);
     }
 
     /// A token to act with, making a guest first when there is none.
@@ -66,31 +89,57 @@ impl SessionState {
         // Even if the server cannot be reached, this device forgets the token.
         let _ = account::sign_out().await;
         storage::remove(TOKEN_KEY);
-        self.0.set(None);
-        let _ = self.ensure().await;
+        self.me.set(None);
+        self.unsure.set(false);
+        if self.ensure().await.is_err() {
+            check_later(self, 0);
+        }
     }
+
+    /// Checks the token, or makes a guest; false on trouble worth trying again.
+    async fn check(self) -> bool {
+        if token().is_some() {
+            match account::me().await {
+                Ok(me) => {
+                    self.me.set(Some(me));
+                    self.unsure.set(false);
+                    return true;
+                }
+                // Expired or revoked: start over as a guest rather than fail every call.
+                Err(ApiError::Status { status: 401, .. }) => storage::remove(TOKEN_KEY),
+                // Offline or a sick server: keep the token.
+                Err(_) => return false,
+            }
+        }
+        self.ensure().await.is_ok()
+    }
+}
+
+/// Checks (or makes) the learner now, and again further apart each time (2 s to a minute) while
+/// that fails, meanwhile letting pages load with the token there is.
+fn check_later(state: SessionState, attempt: u32) {
+    leptos::task::spawn_local(async move {
+        if state.check().await {
+            return;
+        }
+        let _ = state.unsure.try_set(true);
+        let wait = 2000u64 << attempt.min(5);
+        set_timeout(
+            move || check_later(state, attempt + 1),
+            std::time::Duration::from_millis(wait),
+        );
+    });
 }
 
 /// Provides [`SessionState`] and checks (or makes) the learner in the background.
 pub fn provide_session() {
-    let state = SessionState(RwSignal::new(None));
+    let state = SessionState::new();
     provide_context(state);
-    leptos::task::spawn_local(async move {
-        if token().is_some() {
-            match account::me().await {
-                Ok(me) => return state.0.set(Some(me)),
-                // Expired or revoked: start over as a guest rather than fail every call.
-                Err(ApiError::Status { status: 401, .. }) => storage::remove(TOKEN_KEY),
-                // Offline: keep the token and try again on the next visit.
-                Err(_) => return,
-            }
-        }
-        let _ = state.ensure().await;
-    });
+    check_later(state, 0);
 }
 
 /// The app's [`SessionState`].
 pub fn use_session() -> SessionState {
     // provide_session runs in App before any page; a view used alone acts for no one.
-    use_context::<SessionState>().unwrap_or_else(|| SessionState(RwSignal::new(None)))
+    use_context::<SessionState>().unwrap_or_else(SessionState::new)
 }

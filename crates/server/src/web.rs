@@ -15,9 +15,33 @@ use crate::error::AppError;
 use crate::http::ApiPath;
 use crate::{db, embed, AppState};
 
-/// The CSP of every HTML document we serve outside the embed routes: only we may frame it
-/// (clickjacking defence).
-const FRAME_SELF: &str = "frame-ancestors 'self'";
+/// What every HTML page we serve (the app and the embeds) may load. Scripts only from this
+/// origin: no inline script (the build moves it into files, scripts/release.js), no `eval`, wasm
+/// compiled by the browser; so markup that user content ever managed to inject could not run.
+/// Styles may be inline (the shell inlines its CSS; a style cannot run code). Images and media
+/// may come from any https host (an institution's CDN); requests go to this origin only.
+macro_rules! document_policy {
+    () => {
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https:; \
+         media-src 'self' blob: https:; font-src 'self' data:; connect-src 'self'; \
+         worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'"
+    };
+}
+
+/// The CSP of the app's pages: [`document_policy`], and only we may frame them (clickjacking
+/// defence).
+pub const APP_CSP: &str = concat!(document_policy!(), "; frame-ancestors 'self'");
+
+/// The CSP of an embed page that `origins` (an institution's allowlist) may frame.
+pub fn embed_csp(origins: &[String]) -> String {
+    format!(
+        "{}; {}",
+        document_policy!(),
+        embed::frame_ancestors(origins)
+    )
+}
 
 fn not_built() -> Response {
     AppError::NotFound("the app is not built; run `trunk build --release`".into()).into_response()
@@ -113,7 +137,7 @@ pub async fn fallback(State(state): State<AppState>, req: Request) -> Response {
     if is_html(&res) {
         res.headers_mut().insert(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(FRAME_SELF),
+            HeaderValue::from_static(APP_CSP),
         );
     }
     res
@@ -197,7 +221,7 @@ async fn embed_page(
     let Some(dist) = state.dist() else {
         return not_built();
     };
-    let csp = embed::frame_ancestors(&embed_origins(state, kind, id).await);
+    let csp = embed_csp(&embed_origins(state, kind, id).await);
     // ServeFile serves its one file whatever the request's path.
     let page = if kind == jieti_api::EmbedKind::Quiz {
         "embed-quiz.html"
@@ -219,7 +243,7 @@ async fn embed_page(
     // Normalised origins are plain ASCII, so this cannot fail; if it did, 'self' alone is safe.
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static(FRAME_SELF)),
+        HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static(APP_CSP)),
     );
     res
 }

@@ -497,9 +497,37 @@ async fn page(app: &TestApp, uri: &str, accept: Option<&str>) -> (StatusCode, He
     (status, headers, body_text(res).await)
 }
 
+/// The page's `frame-ancestors` directive, after checking that the rest of its policy is the
+/// strict one every HTML page gets (scripts from this origin only: no inline script, no eval).
 fn csp(h: &HeaderMap) -> Option<&str> {
-    h.get(header::CONTENT_SECURITY_POLICY)
-        .map(|v| v.to_str().expect("ascii"))
+    let policy = h
+        .get(header::CONTENT_SECURITY_POLICY)?
+        .to_str()
+        .expect("ascii");
+    let directives: Vec<&str> = policy.split(';').map(str::trim).collect();
+    for strict in [
+        "default-src 'self'",
+        "script-src 'self' 'wasm-unsafe-eval'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "connect-src 'self'",
+    ] {
+        assert!(
+            directives.contains(&strict),
+            "{strict:?} missing in {policy}"
+        );
+    }
+    assert_eq!(
+        directives
+            .iter()
+            .filter(|d| d.starts_with("script-src"))
+            .count(),
+        1,
+        "{policy}"
+    );
+    directives
+        .into_iter()
+        .find(|d| d.starts_with("frame-ancestors"))
 }
 
 #[tokio::test]
