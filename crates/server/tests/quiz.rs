@@ -208,8 +208,12 @@ fn fill_blank_normalises_typed_blanks_and_compares_picked_ones_by_id() {
         Outcome::Wrong,
         0.0,
     );
-    // A picked blank is compared by id, not by the text shown.
+    // A picked blank is compared by id, not by the text shown; only its choices' ids are taken.
     scores(&d, Some(blanks(&[("b2", "Blue")])), Outcome::Wrong, 0.0);
+    assert!(check(&d, &blanks(&[("b2", "Blue")])).is_err());
+    assert!(check(&d, &blanks(&[("b2", "<img src=x onerror=alert(1)>")])).is_err());
+    assert!(check(&d, &blanks(&[("b2", "c1"), ("b1", "anything typed")])).is_ok());
+    assert!(check(&d, &blanks(&[("b2", "")])).is_ok());
     scores(&d, Some(blanks(&[("b2", "c2")])), Outcome::Partial, 1.0);
     // Nothing typed.
     scores(

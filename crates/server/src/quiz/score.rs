@@ -14,7 +14,7 @@
 
 use std::collections::BTreeSet;
 
-use jieti_api::{Answer, Outcome, QuestionKind, MAX_ANSWER_CHARS};
+use jieti_api::{Answer, Outcome, QuestionKind, StemPart, MAX_ANSWER_CHARS};
 
 use super::{normalize, Key, OrderRule, QuestionDef};
 
@@ -75,6 +75,20 @@ pub fn check(def: &QuestionDef, answer: &Answer) -> Result<(), String> {
                 return Err(format!(
                     "a blank holds at most {MAX_ANSWER_CHARS} characters"
                 ));
+            }
+            // A picked blank takes one of its choices' ids, nothing else (an empty one is unanswered).
+            for part in &def.stem {
+                if let StemPart::Blank(b) = part {
+                    let picked = map.get(&b.id).filter(|v| !v.is_empty());
+                    if let Some(v) = picked
+                        .filter(|v| !b.choices.is_empty() && !b.choices.iter().any(|c| &c.id == *v))
+                    {
+                        return Err(format!(
+                            "{v:?} is not one of the choices of blank {:?}",
+                            b.id
+                        ));
+                    }
+                }
             }
         }
         (QuestionKind::Numeric, Answer::Number(s)) | (QuestionKind::Essay, Answer::Text(s)) => {
