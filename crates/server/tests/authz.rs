@@ -239,8 +239,8 @@ async fn account(
     )
 }
 
-/// Events that complete every lesson of `course` the honest way, 10 s apart from four hours ago:
-/// videos played at 1x to their end, articles open for their minimum reading time.
+/// Events that complete every lesson of `course` the honest way, from four hours ago, lessons
+/// ten minutes apart (common::completing_events).
 async fn completing_events(app: &TestApp, course: &str) -> Vec<Value> {
     let detail = app.get_json(&format!("/api/v1/courses/{course}")).await;
     let lessons: Vec<String> = detail["chapters"]
@@ -250,40 +250,10 @@ async fn completing_events(app: &TestApp, course: &str) -> Vec<Value> {
         .flat_map(|c| c["lessons"].as_array().expect("lessons").iter())
         .map(|l| l["id"].as_str().expect("lesson id").to_owned())
         .collect();
-    let mut at = common::unix_now() * 1000 - 4 * 3_600_000;
+    let start = common::unix_now() * 1000 - 4 * 3_600_000;
     let mut events = Vec::new();
-    let mut push = |lesson: &str, at: i64, action: Value| {
-        let id = format!("authz-fx-{:06}", events.len());
-        events.push(json!({"id": id, "lesson_id": lesson, "at_ms": at, "action": action}));
-    };
-    for lesson in &lessons {
-        let l = app.get_json(&format!("/api/v1/lessons/{lesson}")).await;
-        if l["kind"] == "video" {
-            let d = l["video"]["duration_s"].as_f64().expect("duration");
-            let mut from = 0.0;
-            while from < d {
-                at += 10_000;
-                let to = (from + 10.0).min(d);
-                push(
-                    lesson,
-                    at,
-                    json!({"watched": {"from_s": from, "to_s": to, "rate": 1.0}}),
-                );
-                from += 10.0;
-            }
-        } else {
-            let mut left = l["min_read_s"].as_f64().expect("min_read_s");
-            while left > 0.0 {
-                let step = left.min(100.0);
-                left -= step;
-                at += 10_000;
-                push(
-                    lesson,
-                    at,
-                    json!({"read": {"open_s": step, "reached_end": left <= 0.0, "block": 1}}),
-                );
-            }
-        }
+    for (i, lesson) in lessons.iter().enumerate() {
+        events.extend(common::completing_events(app, lesson, start + i as i64 * 600_000).await);
     }
     events
 }

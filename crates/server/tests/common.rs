@@ -2,7 +2,7 @@
 
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use axum::body::Body;
 use axum::http::{Request, Response, StatusCode};
@@ -32,18 +32,7 @@ pub async fn test_app() -> TestApp {
         (0u8..=255).collect::<Vec<u8>>(),
     )
     .expect("media file");
-    // A manifest like scripts/gen-media.sh writes, so video lessons get renditions and sizes.
-    std::fs::write(
-        media.join("manifest.json"),
-        r#"{"generator_version":1,"videos":[
-          {"id":"zh1","lang":"zh-Hans","title":"t","duration_s":50.0,"poster":null,
-           "renditions":[{"id":"240p","kind":"video","width":428,"height":240,"bitrate_kbps":128,"bytes":800000,"path":"videos/zh1/240p.mp4","mime":"video/mp4"}],
-           "captions":[]},
-          {"id":"en1","lang":"en","title":"t","duration_s":30.0,"poster":null,
-           "renditions":[{"id":"240p","kind":"video","width":428,"height":240,"bitrate_kbps":120,"bytes":450000,"path":"videos/en1/240p.mp4","mime":"video/mp4"}],
-           "captions":[]}]}"#,
-    )
-    .expect("manifest");
+    write_media_manifest(&media);
     seed::seed_demo(&pool, &media).await.expect("seed demo");
     let dist = dir.path().join("dist");
     std::fs::create_dir_all(&dist).expect("dist dir");
@@ -183,4 +172,67 @@ pub fn embed_token(secret: &str, iss: &str, sub: &str) -> String {
         &serde_json::json!({"iss": iss, "sub": sub, "aud": "jieti-embed", "iat": now, "exp": now + 300}),
         secret,
     )
+}
+
+/// A `media/manifest.json` like scripts/gen-media.sh writes (two videos, no files), so video
+/// lessons get renditions, sizes and lengths.
+pub fn write_media_manifest(media: &Path) {
+    std::fs::create_dir_all(media).expect("media dir");
+    std::fs::write(
+        media.join("manifest.json"),
+        r#"{"generator_version":1,"videos":[
+          {"id":"zh1","lang":"zh-Hans","title":"t","duration_s":50.0,"poster":null,
+           "renditions":[{"id":"240p","kind":"video","width":428,"height":240,"bitrate_kbps":128,"bytes":800000,"path":"videos/zh1/240p.mp4","mime":"video/mp4"}],
+           "captions":[]},
+          {"id":"en1","lang":"en","title":"t","duration_s":30.0,"poster":null,
+           "renditions":[{"id":"240p","kind":"video","width":428,"height":240,"bitrate_kbps":120,"bytes":450000,"path":"videos/en1/240p.mp4","mime":"video/mp4"}],
+           "captions":[]}]}"#,
+    )
+    .expect("manifest");
+}
+
+/// Events that complete `lesson` the honest way, 10 s apart from `start_ms`: a video played in
+/// 10 s stretches at 1x to its end, or an article open for its minimum reading time (in steps
+/// the server counts whole) with its end reached at the last step. Ids are unique in the process.
+pub async fn completing_events(
+    app: &TestApp,
+    lesson: &str,
+    start_ms: i64,
+) -> Vec<serde_json::Value> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static SEQ: AtomicU64 = AtomicU64::new(1);
+    let l = app.get_json(&format!("/api/v1/lessons/{lesson}")).await;
+    let mut out = Vec::new();
+    let mut at = start_ms;
+    let mut push = |at: i64, action: serde_json::Value| {
+        let id = format!("done-ev-{:010}", SEQ.fetch_add(1, Ordering::Relaxed));
+        out.push(serde_json::json!({"id": id, "lesson_id": lesson, "at_ms": at, "action": action}));
+    };
+    if l["kind"] == "video" {
+        let d = l["video"]["duration_s"]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{lesson} has a video: {l}"));
+        let mut from = 0.0;
+        while from < d {
+            at += 10_000;
+            let to = (from + 10.0).min(d);
+            push(
+                at,
+                serde_json::json!({"watched": {"from_s": from, "to_s": to, "rate": 1.0}}),
+            );
+            from += 10.0;
+        }
+    } else {
+        let mut left = l["min_read_s"].as_f64().expect("min_read_s");
+        while left > 0.0 {
+            let step = left.min(100.0);
+            left -= step;
+            at += 10_000;
+            push(
+                at,
+                serde_json::json!({"read": {"open_s": step, "reached_end": left <= 0.0, "block": 1}}),
+            );
+        }
+    }
+    out
 }

@@ -8,6 +8,8 @@
 //! A request that got no complete answer is "unknown": the resend must settle it either way, so
 //! no assumption about timing can make the test flaky.
 
+mod common;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -851,23 +853,6 @@ async fn setup(addr: &str) -> (Vec<Learner>, Vec<Lesson>) {
     (learners, lessons)
 }
 
-/// A manifest like scripts/gen-media.sh writes, so video lessons have lengths.
-fn write_media(dir: &Path) {
-    let media = dir.join("media");
-    std::fs::create_dir_all(&media).expect("media dir");
-    std::fs::write(
-        media.join("manifest.json"),
-        r#"{"generator_version":1,"videos":[
-          {"id":"zh1","lang":"zh-Hans","title":"t","duration_s":50.0,"poster":null,
-           "renditions":[{"id":"240p","kind":"video","width":428,"height":240,"bitrate_kbps":128,"bytes":800000,"path":"videos/zh1/240p.mp4","mime":"video/mp4"}],
-           "captions":[]},
-          {"id":"en1","lang":"en","title":"t","duration_s":30.0,"poster":null,
-           "renditions":[{"id":"240p","kind":"video","width":428,"height":240,"bitrate_kbps":120,"bytes":450000,"path":"videos/en1/240p.mp4","mime":"video/mp4"}],
-           "captions":[]}]}"#,
-    )
-    .expect("manifest");
-}
-
 /// Figures of one kill.
 #[derive(Default)]
 struct Round {
@@ -881,7 +866,7 @@ async fn acknowledged_writes_survive_sigkill_and_resends_arrive_once() {
     let started = Instant::now();
     let dir = tempfile::tempdir().expect("temp dir");
     let db: PathBuf = dir.path().join("crash.db");
-    write_media(dir.path());
+    common::write_media_manifest(&dir.path().join("media"));
     let seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .expect("clock")

@@ -174,40 +174,11 @@ async fn lesson_title(app: &TestApp, lesson: &str) -> String {
     v["title"].as_str().expect("title").to_owned()
 }
 
-/// Events that complete `lesson` the honest way, 10 s apart from `start_ms`: a video played in
-/// 10 s stretches at 1x to its end, or an article open for its minimum reading time (in steps
-/// the server counts whole) with its end reached at the last step.
-async fn completing_events(app: &TestApp, lesson: &str, start_ms: i64) -> Vec<Value> {
-    let l = app.get_json(&format!("/api/v1/lessons/{lesson}")).await;
-    let mut out = Vec::new();
-    let mut at = start_ms;
-    if l["kind"] == "video" {
-        let d = l["video"]["duration_s"]
-            .as_f64()
-            .unwrap_or_else(|| panic!("{lesson} has a video: {l}"));
-        let mut from = 0.0;
-        while from < d {
-            at += 10_000;
-            out.push(watched(lesson, at, from, (from + 10.0).min(d), 1.0));
-            from += 10.0;
-        }
-    } else {
-        let mut left = l["min_read_s"].as_f64().expect("min_read_s");
-        while left > 0.0 {
-            let step = left.min(100.0);
-            left -= step;
-            at += 10_000;
-            out.push(read(lesson, at, step, left <= 0.0));
-        }
-    }
-    out
-}
-
 /// Completes `lessons` through the API, one after another from `start_ms`.
 async fn complete(app: &TestApp, token: &str, lessons: &[String], start_ms: i64) {
     let mut events = Vec::new();
     for (i, l) in lessons.iter().enumerate() {
-        events.extend(completing_events(app, l, start_ms + i as i64 * 10 * MIN).await);
+        events.extend(common::completing_events(app, l, start_ms + i as i64 * 10 * MIN).await);
     }
     post_events(app, token, events).await;
 }
