@@ -118,6 +118,40 @@ describe('client resilience', () => {
     });
   }
 
+  test('one failing request among a page\'s several never blanks it: the rest shows, or the error view', { timeout: 180_000 }, async (t) => {
+    const { page, problems } = await staffPage();
+    // A page's secondary requests (progress, notes, reviews, enrolments, categories, attempts…)
+    // and its main one, each failing alone.
+    const CASES = [
+      [`/learn/${COURSE}`, /\/progress$/], [`/learn/${COURSE}`, /\/notes/], [`/learn/${COURSE}`, /^\/api\/v1\/lessons\//],
+      [`/courses/${COURSE}`, /\/reviews/], [`/courses/${COURSE}`, /\/me\/courses/], [`/courses/${COURSE}`, /\/review$/],
+      ['/', /\/categories/], ['/dashboard', /\/me\/dashboard/], ['/dashboard', /^\/api\/v1\/me$/],
+      ['/quiz/python-basics-quiz', /\/attempts/], [`/institutions/${JINZHANG}`, /^\/api\/v1\/courses$/],
+      [`/analytics/institution/${JINZHANG}/embed`, /\/analytics/],
+    ];
+    for (const [path, failing] of CASES) {
+      await page.route((u) => u.pathname.startsWith('/api/v1/') && failing.test(u.pathname), (route) => route.fulfill({
+        status: 500, contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'internal', message: 'database is locked' } }),
+      }));
+      await page.goto(`${env.server.url}${path}`);
+      await page.waitForFunction(() => {
+        const main = document.querySelector('main');
+        return main && !main.querySelector('.sk, .skeleton-card, [aria-busy=true]') && main.innerText.trim().length > 8;
+      }, null, { timeout: 20_000 }).catch(() => {});
+      const { shown, alert } = await page.evaluate(() => ({
+        shown: document.querySelector('main')?.innerText.trim() ?? '',
+        alert: !!document.querySelector('main [role=alert]'),
+      }));
+      assert.ok(shown.length > 8, `${path} with ${failing} failing: blank`);
+      t.diagnostic(`${path}, ${failing} failing: ${alert ? 'error view' : 'the rest of the page'} (${shown.slice(0, 40).replace(/\s+/g, ' ')}…)`);
+      await page.unrouteAll({ behavior: 'ignoreErrors' });
+    }
+    const unexpected = problems.filter((p) => !EXPECTED.test(p));
+    problems.length = 0;
+    assert.deepEqual(unexpected, [], 'no wasm panic and no uncaught error');
+  });
+
   test('a slow API: the skeleton shows, then the page, with no error and no blank moment', { timeout: 120_000 }, async (t) => {
     const { page } = await staffPage();
     for (const [name, path] of PAGES) {
