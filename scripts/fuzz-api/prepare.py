@@ -44,8 +44,10 @@ def wrong_answer(question):
     if kind == "numeric":
         return {"number": "-987654.321"}
     if kind == "fill_blank":
-        blanks = [p["blank"]["id"] for p in question.get("stem", []) if "blank" in p]
-        return {"blanks": {b: "zzz" for b in blanks}}
+        # A typed blank takes any text; a picked one only one of its choices' ids (the last, as
+        # a likely wrong pick).
+        blanks = [p["blank"] for p in question.get("stem", []) if "blank" in p]
+        return {"blanks": {b["id"]: (b["choices"][-1]["id"] if b.get("choices") else "zzz") for b in blanks}}
     if kind == "ordering":
         return {"order": list(reversed(choices))}
     return None
