@@ -212,6 +212,12 @@ function accepted(field, status, what) {
   return false;
 }
 
+/** A wrong answer to blank `b` of `q`: text typed, or a choice other than the key's when picked. */
+function wrongBlank(q, b) {
+  const choices = q.stem.find((s) => s.blank?.id === b)?.blank.choices;
+  return choices ? choices.map((c) => c.id).find((id) => !q.key.blanks.accepted[b].includes(id)) : '错';
+}
+
 /** An answer to question `q` from the bank's key. */
 function rightAnswer(q) {
   const k = q.key;
@@ -542,7 +548,7 @@ describe('XSS corpus through every user text field', () => {
     for (const quiz of BANK.filter((z) => z.questions.some(freeText))) {
       const attempt = await call('POST', `/quizzes/${quiz.id}/attempts`, learner.token);
       const answers = Object.fromEntries(quiz.questions.map((q) => [q.id, !freeText(q) ? rightAnswer(q)
-        : q.kind === 'numeric' ? { number: '-12345' } : { blanks: Object.fromEntries(Object.keys(q.key.blanks.accepted).map((b) => [b, '错'])) }]));
+        : q.kind === 'numeric' ? { number: '-12345' } : { blanks: Object.fromEntries(Object.keys(q.key.blanks.accepted).map((b) => [b, wrongBlank(q, b)])) }]));
       await call('POST', `/attempts/${attempt.id}/submit`, learner.token, { submission_id: `xss-${randomUUID()}`, answers });
     }
     const due = (await call('GET', '/mistakes/summary', learner.token));
