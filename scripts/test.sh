@@ -11,10 +11,20 @@ cd "$ROOT"
 bash scripts/setup.sh
 
 passed=0; failed=0; failures=()
+# A clean run needs ~8 GB for target/ (debug, wasm, release): a full disk shows up as odd tool
+# crashes (a rustc panic in a thread), so say how much there is, and again when a step fails.
+free_gb() { df -Pk "$ROOT" | awk 'NR==2 { printf "%d", $4 / 1048576 }'; }
+echo "disk: $(free_gb) GB free where the project builds"
+[ "$(free_gb)" -ge 10 ] || echo "WARNING: under 10 GB free; the build may run out of disk" >&2
 step() {
   local name="$1"; shift
   say "$name"
-  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$name"); fi
+  if "$@"; then passed=$((passed + 1)); else
+    failed=$((failed + 1)); failures+=("$name")
+    echo "step failed; disk: $(free_gb) GB free" >&2
+    # rustc writes its crash report to the working directory: show it, it is the diagnosis.
+    for ice in rustc-ice-*.txt; do [ -f "$ice" ] && head -40 "$ice" >&2; done
+  fi
 }
 
 step "format (cargo fmt --check)" cargo fmt --all -- --check
