@@ -166,7 +166,7 @@ async fn lookup(state: &AppState, token: &str) -> Result<Option<Learner>, AppErr
     )> = sqlx::query_as(
         "SELECT l.id, l.email, l.display_name, l.role, l.institution_id
          FROM sessions s JOIN learners l ON l.id = s.learner_id
-         WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ?",
+         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2",
     )
     .bind(&hash)
     .bind(now())

@@ -141,8 +141,8 @@ pub async fn import_qti(
         questions,
     };
     let position: i64 = sqlx::query_scalar(
-        "SELECT COALESCE((SELECT position FROM quizzes WHERE id = ?),
-                         (SELECT COUNT(*) FROM quizzes WHERE course_id = ?))",
+        "SELECT COALESCE((SELECT position FROM quizzes WHERE id = $1),
+                         (SELECT COUNT(*) FROM quizzes WHERE course_id = $2))",
     )
     .bind(&quiz.id)
     .bind(&quiz.course_id)

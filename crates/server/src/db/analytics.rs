@@ -21,7 +21,7 @@ const PROMPT_CHARS: usize = 80;
 
 /// A course's institution, or None when the course does not exist.
 pub async fn course_institution(db: &Db, course_id: &str) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT institution_id FROM courses WHERE id = ?")
+    sqlx::query_scalar("SELECT institution_id FROM courses WHERE id = $1")
         .bind(course_id)
         .fetch_optional(db)
         .await
@@ -46,7 +46,7 @@ async fn quiz_figures(
     let rows: Vec<(
         String,
         f64,
-        bool,
+        super::Flag,
         Option<String>,
         Option<f64>,
         Option<f64>,
@@ -55,8 +55,8 @@ async fn quiz_figures(
         "SELECT a.id, COALESCE(a.pct, 0), COALESCE(a.passed, 0),
                     aa.question_id, aa.score, aa.max_score, aa.outcome
              FROM attempts a LEFT JOIN attempt_answers aa ON aa.attempt_id = a.id
-             WHERE a.quiz_id = ?1 AND a.submitted_at IS NOT NULL
-               AND a.number = (SELECT MIN(b.number) FROM attempts b WHERE b.quiz_id = ?1
+             WHERE a.quiz_id = $1 AND a.submitted_at IS NOT NULL
+               AND a.number = (SELECT MIN(b.number) FROM attempts b WHERE b.quiz_id = $1
                                  AND b.learner_id = a.learner_id AND b.submitted_at IS NOT NULL)",
     )
     .bind(quiz_id)
@@ -66,7 +66,7 @@ async fn quiz_figures(
     let mut firsts: BTreeMap<String, (f64, bool)> = BTreeMap::new();
     let mut responses: BTreeMap<String, Response> = BTreeMap::new();
     for (attempt, pct, passed, question, score, max, outcome) in rows {
-        firsts.insert(attempt.clone(), (pct, passed));
+        firsts.insert(attempt.clone(), (pct, passed.0));
         let (Some(question), Some(score), Some(max)) = (question, score, max) else {
             continue;
         };
@@ -83,7 +83,7 @@ async fn quiz_figures(
     let firsts: Vec<(f64, bool)> = firsts.into_values().collect();
     let responses: Vec<Response> = responses.into_values().collect();
     let questions: Vec<(String, String)> =
-        sqlx::query_as("SELECT id, def FROM questions WHERE quiz_id = ? ORDER BY position")
+        sqlx::query_as("SELECT id, def FROM questions WHERE quiz_id = $1 ORDER BY position")
             .bind(quiz_id)
             .fetch_all(db)
             .await?;
@@ -149,7 +149,7 @@ fn shorten(text: &str) -> String {
 /// One course's analytics, or None when the course does not exist.
 pub async fn course(db: &Db, course_id: &str) -> AppResult<Option<CourseAnalytics>> {
     let Some((title, institution_id)): Option<(String, String)> =
-        sqlx::query_as("SELECT title, institution_id FROM courses WHERE id = ?")
+        sqlx::query_as("SELECT title, institution_id FROM courses WHERE id = $1")
             .bind(course_id)
             .fetch_optional(db)
             .await?
@@ -159,7 +159,7 @@ pub async fn course(db: &Db, course_id: &str) -> AppResult<Option<CourseAnalytic
     let (enrolled, completed, avg_s): (i64, i64, Option<f64>) = sqlx::query_as(
         "SELECT COUNT(*), COALESCE(SUM(completed_at IS NOT NULL), 0),
                 AVG(CASE WHEN completed_at IS NOT NULL THEN completed_at - enrolled_at END)
-         FROM enrollments WHERE course_id = ?",
+         FROM enrollments WHERE course_id = $1",
     )
     .bind(course_id)
     .fetch_one(db)
@@ -170,7 +170,7 @@ pub async fn course(db: &Db, course_id: &str) -> AppResult<Option<CourseAnalytic
     let first_week = stats::add_days(this_week, -7 * (WEEKS - 1));
     let since = stats::day_start_ms(first_week, &tz) / 1000;
     let times: Vec<i64> = sqlx::query_scalar(
-        "SELECT enrolled_at FROM enrollments WHERE course_id = ? AND enrolled_at >= ?",
+        "SELECT enrolled_at FROM enrollments WHERE course_id = $1 AND enrolled_at >= $2",
     )
     .bind(course_id)
     .bind(since)
@@ -191,14 +191,14 @@ pub async fn course(db: &Db, course_id: &str) -> AppResult<Option<CourseAnalytic
             SELECT p.lesson_id, COUNT(*) AS started, SUM(p.completed_at IS NOT NULL) AS completed
             FROM lesson_progress p JOIN enrollments e
               ON e.learner_id = p.learner_id AND e.course_id = p.course_id
-            WHERE p.course_id = ?1 GROUP BY p.lesson_id) f ON f.lesson_id = l.id
-         WHERE l.course_id = ?1 ORDER BY l.position",
+            WHERE p.course_id = $1 GROUP BY p.lesson_id) f ON f.lesson_id = l.id
+         WHERE l.course_id = $1 ORDER BY l.position",
     )
     .bind(course_id)
     .fetch_all(db)
     .await?;
     let quizzes: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT id, title, mode FROM quizzes WHERE course_id = ? ORDER BY position, id",
+        "SELECT id, title, mode FROM quizzes WHERE course_id = $1 ORDER BY position, id",
     )
     .bind(course_id)
     .fetch_all(db)
@@ -259,7 +259,7 @@ pub async fn figures_key(db: &Db, institution_id: &str) -> Result<(i64, i64), sq
         "SELECT COUNT(a.id), COALESCE(MAX(q.updated_at), 0)
          FROM quizzes q JOIN courses c ON c.id = q.course_id
          LEFT JOIN attempts a ON a.quiz_id = q.id AND a.submitted_at IS NOT NULL
-         WHERE c.institution_id = ?",
+         WHERE c.institution_id = $1",
     )
     .bind(institution_id)
     .fetch_one(db)
@@ -270,7 +270,7 @@ pub async fn figures_key(db: &Db, institution_id: &str) -> Result<(i64, i64), sq
 pub async fn institution_figures(db: &Db, institution_id: &str) -> AppResult<InstitutionFigures> {
     let quizzes: Vec<(String, String, String, String)> = sqlx::query_as(
         "SELECT q.id, q.title, q.mode, q.course_id FROM quizzes q JOIN courses c ON c.id = q.course_id
-         WHERE c.institution_id = ?
+         WHERE c.institution_id = $1
            AND EXISTS (SELECT 1 FROM attempts a WHERE a.quiz_id = q.id AND a.submitted_at IS NOT NULL)
          ORDER BY q.id",
     )
@@ -304,7 +304,7 @@ pub async fn institution(
     let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
         "SELECT c.id, c.title, COUNT(e.learner_id), COALESCE(SUM(e.completed_at IS NOT NULL), 0)
          FROM courses c LEFT JOIN enrollments e ON e.course_id = c.id
-         WHERE c.institution_id = ? GROUP BY c.id ORDER BY 3 DESC, c.id LIMIT 200",
+         WHERE c.institution_id = $1 GROUP BY c.id ORDER BY 3 DESC, c.id LIMIT 200",
     )
     .bind(institution_id)
     .fetch_all(db)

@@ -41,12 +41,12 @@ pub async fn list_categories(db: &Db) -> Result<Vec<Category>, sqlx::Error> {
 
 /// Whether a category with this id exists.
 pub async fn category_exists(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
-    exists(db, "SELECT 1 FROM categories WHERE id = ?", id).await
+    exists(db, "SELECT 1 FROM categories WHERE id = $1", id).await
 }
 
 /// Whether an institution with this id exists.
 pub async fn institution_exists(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
-    exists(db, "SELECT 1 FROM institutions WHERE id = ?", id).await
+    exists(db, "SELECT 1 FROM institutions WHERE id = $1", id).await
 }
 
 async fn exists(db: &Db, sql: &'static str, id: &str) -> Result<bool, sqlx::Error> {
@@ -70,6 +70,7 @@ pub(crate) struct CourseRow {
     category_id: String,
     institution_id: String,
     institution_name: String,
+    #[sqlx(try_from = "crate::db::Flag")]
     institution_verified: bool,
     level: String,
     lang: String,
@@ -80,6 +81,7 @@ pub(crate) struct CourseRow {
     rating: f64,
     rating_count: i64,
     learner_count: i64,
+    #[sqlx(try_from = "crate::db::Flag")]
     certificate: bool,
     cover_url: Option<String>,
     published: String,
@@ -129,7 +131,7 @@ pub async fn count_courses(db: &Db) -> Result<u64, sqlx::Error> {
 
 /// Whether a course with this id exists.
 pub async fn course_exists(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
-    exists(db, "SELECT 1 FROM courses WHERE id = ?", id).await
+    exists(db, "SELECT 1 FROM courses WHERE id = $1", id).await
 }
 
 /// The rendition lesson sizes are given for: the ≤ 150 kbps rung a weak network starts on.
@@ -175,7 +177,7 @@ pub async fn course_detail(
     id: &str,
 ) -> Result<Option<jieti_api::CourseDetail>, sqlx::Error> {
     let sql = format!(
-        "SELECT {COURSE_COLUMNS} FROM courses c JOIN institutions i ON i.id = c.institution_id WHERE c.id = ?"
+        "SELECT {COURSE_COLUMNS} FROM courses c JOIN institutions i ON i.id = c.institution_id WHERE c.id = $1"
     );
     let summary: Option<CourseRow> = sqlx::query_as(&sql).bind(id).fetch_optional(db).await?;
     let Some(summary) = summary else {
@@ -183,7 +185,7 @@ pub async fn course_detail(
     };
     let d: DetailRow = sqlx::query_as(
         "SELECT description, outcomes, requirements, tags, ratings_1, ratings_2, ratings_3, ratings_4, ratings_5
-         FROM courses WHERE id = ?",
+         FROM courses WHERE id = $1",
     )
     .bind(id)
     .fetch_one(db)
@@ -192,8 +194,8 @@ pub async fn course_detail(
         "SELECT l.chapter_position, ch.title AS chapter_title, l.id, l.title, l.kind, l.duration_s, r.bitrate_kbps
          FROM lessons l
          JOIN chapters ch ON ch.course_id = l.course_id AND ch.position = l.chapter_position
-         LEFT JOIN video_renditions r ON r.video_id = l.video_id AND r.id = ?
-         WHERE l.course_id = ? ORDER BY l.position",
+         LEFT JOIN video_renditions r ON r.video_id = l.video_id AND r.id = $1
+         WHERE l.course_id = $2 ORDER BY l.position",
     )
     .bind(DEFAULT_RENDITION)
     .bind(id)
@@ -254,13 +256,13 @@ pub async fn reviews(
     limit: u32,
     offset: u64,
 ) -> Result<(Vec<jieti_api::Review>, u64), sqlx::Error> {
-    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reviews WHERE course_id = ?")
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reviews WHERE course_id = $1")
         .bind(course_id)
         .fetch_one(db)
         .await?;
     let rows: Vec<(Option<String>, i64, String, i64)> = sqlx::query_as(
         "SELECT l.display_name, r.rating, r.body, r.updated_at FROM reviews r JOIN learners l ON l.id = r.learner_id
-         WHERE r.course_id = ? ORDER BY r.updated_at DESC, r.learner_id LIMIT ? OFFSET ?",
+         WHERE r.course_id = $1 ORDER BY r.updated_at DESC, r.learner_id LIMIT $2 OFFSET $3",
     )
     .bind(course_id)
     .bind(i64::from(limit))
@@ -286,6 +288,7 @@ struct InstitutionRow {
     name_en: String,
     city: String,
     founded: Option<i64>,
+    #[sqlx(try_from = "crate::db::Flag")]
     verified: bool,
     description: String,
     employment_rate: Option<f64>,
@@ -311,7 +314,7 @@ pub async fn institution_detail_with(
                 COALESCE(SUM(c.ratings_1 + 2 * c.ratings_2 + 3 * c.ratings_3 + 4 * c.ratings_4 + 5 * c.ratings_5), 0) AS rating_sum,
                 COALESCE(SUM(c.ratings_1 + c.ratings_2 + c.ratings_3 + c.ratings_4 + c.ratings_5), 0) AS rating_count
          FROM institutions i LEFT JOIN courses c ON c.institution_id = i.id
-         WHERE i.id = ? GROUP BY i.id",
+         WHERE i.id = $1 GROUP BY i.id",
     )
     .bind(id)
     .fetch_optional(db)
@@ -322,11 +325,11 @@ pub async fn institution_detail_with(
     let active: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM (
            SELECT e.learner_id FROM enrollments e JOIN courses c ON c.id = e.course_id
-           WHERE c.institution_id = ?1 AND e.enrolled_at >= ?2
+           WHERE c.institution_id = $1 AND e.enrolled_at >= $2
            UNION
            SELECT p.learner_id FROM progress_events p JOIN lessons l ON l.id = p.lesson_id
            JOIN courses c ON c.id = l.course_id
-           WHERE c.institution_id = ?1 AND p.received_at >= ?2)",
+           WHERE c.institution_id = $1 AND p.received_at >= $2)",
     )
     .bind(id)
     .bind(since)
@@ -363,7 +366,7 @@ pub async fn institution_detail_with(
 
 /// A course's search doc and current average rating.
 pub async fn doc_and_rating(db: &Db, id: &str) -> Result<Option<(i64, f64)>, sqlx::Error> {
-    sqlx::query_as("SELECT doc, rating FROM courses WHERE id = ?")
+    sqlx::query_as("SELECT doc, rating FROM courses WHERE id = $1")
         .bind(id)
         .fetch_optional(db)
         .await

@@ -6,7 +6,7 @@
 
 use jieti_api::Certificate;
 use rand_core::{OsRng, RngCore};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 use super::Db;
 use crate::auth;
@@ -50,25 +50,25 @@ pub fn canonical(code: &str) -> Option<String> {
 /// Issues the learner's certificate for `course_id` when the rule is met and none exists.
 /// Returns whether one was issued now. Runs inside the caller's transaction.
 pub async fn issue_if_earned(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     learner_id: &str,
     course_id: &str,
 ) -> Result<bool, sqlx::Error> {
     let earned: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM enrollments e JOIN courses c ON c.id = e.course_id
-         WHERE e.learner_id = ?1 AND e.course_id = ?2 AND c.certificate = 1
+         WHERE e.learner_id = $1 AND e.course_id = $2 AND c.certificate = 1
            -- Every lesson complete now (not the enrolment's flag, which a lesson added later or
            -- a re-enrolment leaves out of date).
-           AND EXISTS (SELECT 1 FROM lessons WHERE course_id = ?2)
+           AND EXISTS (SELECT 1 FROM lessons WHERE course_id = $2)
            AND NOT EXISTS (
              SELECT 1 FROM lessons l
-             LEFT JOIN lesson_progress p ON p.lesson_id = l.id AND p.learner_id = ?1
-             WHERE l.course_id = ?2 AND p.completed_at IS NULL)
+             LEFT JOIN lesson_progress p ON p.lesson_id = l.id AND p.learner_id = $1
+             WHERE l.course_id = $2 AND p.completed_at IS NULL)
            AND NOT EXISTS (
-             SELECT 1 FROM quizzes q WHERE q.course_id = ?2 AND q.mode IN ('graded', 'exam')
+             SELECT 1 FROM quizzes q WHERE q.course_id = $2 AND q.mode IN ('graded', 'exam')
                AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.quiz_id = q.id
-                                 AND a.learner_id = ?1 AND a.passed = 1))
-           AND NOT EXISTS (SELECT 1 FROM certificates WHERE learner_id = ?1 AND course_id = ?2)",
+                                 AND a.learner_id = $1 AND a.passed = 1))
+           AND NOT EXISTS (SELECT 1 FROM certificates WHERE learner_id = $1 AND course_id = $2)",
     )
     .bind(learner_id)
     .bind(course_id)
@@ -78,8 +78,8 @@ pub async fn issue_if_earned(
         return Ok(false);
     }
     let done = sqlx::query(
-        "INSERT OR IGNORE INTO certificates (code, learner_id, course_id, holder, issued_at)
-         SELECT ?, id, ?, display_name, ? FROM learners WHERE id = ?",
+        "INSERT INTO certificates (code, learner_id, course_id, holder, issued_at)
+         SELECT $1, id, $2, display_name, $3 FROM learners WHERE id = $4 ON CONFLICT DO NOTHING",
     )
     .bind(new_code())
     .bind(course_id)
@@ -149,7 +149,7 @@ fn certificate(r: Row) -> Certificate {
 /// A certificate by its canonical code.
 pub async fn get(db: &Db, code: &str) -> Result<Option<Certificate>, sqlx::Error> {
     let row: Option<Row> =
-        sqlx::query_as(&format!("SELECT {COLUMNS} FROM {FROM} WHERE t.code = ?"))
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM {FROM} WHERE t.code = $1"))
             .bind(code)
             .fetch_optional(db)
             .await?;
@@ -159,7 +159,7 @@ pub async fn get(db: &Db, code: &str) -> Result<Option<Certificate>, sqlx::Error
 /// A learner's certificates, newest first.
 pub async fn of_learner(db: &Db, learner_id: &str) -> Result<Vec<Certificate>, sqlx::Error> {
     let rows: Vec<Row> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM {FROM} WHERE t.learner_id = ? ORDER BY t.issued_at DESC, t.code"
+        "SELECT {COLUMNS} FROM {FROM} WHERE t.learner_id = $1 ORDER BY t.issued_at DESC, t.code"
     ))
     .bind(learner_id)
     .fetch_all(db)
@@ -170,7 +170,7 @@ pub async fn of_learner(db: &Db, learner_id: &str) -> Result<Vec<Certificate>, s
 /// A course's certificates, newest first (at most 100).
 pub async fn of_course(db: &Db, course_id: &str) -> Result<Vec<Certificate>, sqlx::Error> {
     let rows: Vec<Row> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM {FROM} WHERE t.course_id = ?
+        "SELECT {COLUMNS} FROM {FROM} WHERE t.course_id = $1
          ORDER BY t.issued_at DESC, t.code LIMIT 100"
     ))
     .bind(course_id)
@@ -182,8 +182,8 @@ pub async fn of_course(db: &Db, course_id: &str) -> Result<Vec<Certificate>, sql
 /// Revokes a certificate (a second revocation keeps the first one's time and reason).
 pub async fn revoke(db: &Db, code: &str, by: &str, reason: &str) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE certificates SET revoked_at = ?, revoked_by = ?, revoked_reason = ?
-         WHERE code = ? AND revoked_at IS NULL",
+        "UPDATE certificates SET revoked_at = $1, revoked_by = $2, revoked_reason = $3
+         WHERE code = $4 AND revoked_at IS NULL",
     )
     .bind(auth::now())
     .bind(by)
@@ -196,22 +196,26 @@ pub async fn revoke(db: &Db, code: &str, by: &str, reason: &str) -> Result<(), s
 
 /// Gives a guest's certificates to the account that adopts the guest, and names the holder.
 pub async fn adopt(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     guest_id: &str,
     learner_id: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE OR IGNORE certificates SET learner_id = ? WHERE learner_id = ?")
-        .bind(learner_id)
-        .bind(guest_id)
-        .execute(&mut *conn)
-        .await?;
+    // Skips the guest's certificates for courses the account already has one for (one per course).
+    sqlx::query(
+        "UPDATE certificates SET learner_id = $1 WHERE learner_id = $2
+         AND course_id NOT IN (SELECT course_id FROM certificates WHERE learner_id = $1)",
+    )
+    .bind(learner_id)
+    .bind(guest_id)
+    .execute(&mut *conn)
+    .await?;
     // What stays with the guest duplicates a certificate the account holds for the same course:
     // one person, one valid certificate per course; the old code says where it went.
     sqlx::query(
-        "UPDATE certificates SET revoked_at = ?1, revoked_by = ?2,
+        "UPDATE certificates SET revoked_at = $1, revoked_by = $2,
              revoked_reason = 'replaced by ' || (SELECT a.code FROM certificates a
-                 WHERE a.learner_id = ?2 AND a.course_id = certificates.course_id)
-         WHERE learner_id = ?3 AND revoked_at IS NULL",
+                 WHERE a.learner_id = $2 AND a.course_id = certificates.course_id)
+         WHERE learner_id = $3 AND revoked_at IS NULL",
     )
     .bind(auth::now())
     .bind(learner_id)
@@ -222,10 +226,10 @@ pub async fn adopt(
 }
 
 /// Fills in the holder's name on certificates issued while the learner was a guest.
-pub async fn name_holder(conn: &mut SqliteConnection, learner_id: &str) -> Result<(), sqlx::Error> {
+pub async fn name_holder(conn: &mut AnyConnection, learner_id: &str) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE certificates SET holder = (SELECT display_name FROM learners WHERE id = ?1)
-         WHERE learner_id = ?1 AND holder IS NULL",
+        "UPDATE certificates SET holder = (SELECT display_name FROM learners WHERE id = $1)
+         WHERE learner_id = $1 AND holder IS NULL",
     )
     .bind(learner_id)
     .execute(&mut *conn)

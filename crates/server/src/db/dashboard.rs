@@ -16,7 +16,7 @@ pub const CHART_DAYS: i64 = 28;
 /// The learner's goal and time zone.
 pub async fn goal(db: &Db, learner_id: &str) -> Result<StudyGoal, sqlx::Error> {
     let (weekly, daily, tz): (i64, i64, String) = sqlx::query_as(
-        "SELECT weekly_goal_minutes, daily_goal_minutes, time_zone FROM learners WHERE id = ?",
+        "SELECT weekly_goal_minutes, daily_goal_minutes, time_zone FROM learners WHERE id = $1",
     )
     .bind(learner_id)
     .fetch_one(db)
@@ -31,8 +31,8 @@ pub async fn goal(db: &Db, learner_id: &str) -> Result<StudyGoal, sqlx::Error> {
 /// Stores a validated goal.
 pub async fn set_goal(db: &Db, learner_id: &str, goal: &StudyGoal) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE learners SET weekly_goal_minutes = ?, daily_goal_minutes = ?, time_zone = ?
-         WHERE id = ?",
+        "UPDATE learners SET weekly_goal_minutes = $1, daily_goal_minutes = $2, time_zone = $3
+         WHERE id = $4",
     )
     .bind(i64::from(goal.weekly_minutes))
     .bind(i64::from(goal.daily_minutes))
@@ -47,7 +47,7 @@ pub async fn set_goal(db: &Db, learner_id: &str, goal: &StudyGoal) -> Result<(),
 pub async fn study_spans(db: &Db, learner_id: &str) -> Result<Vec<(i64, i64)>, sqlx::Error> {
     // Times before 2020 come from a broken clock (or a forgery): they are no one's study days.
     let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT at_ms, action FROM progress_events WHERE learner_id = ? AND at_ms >= 1577836800000",
+        "SELECT at_ms, action FROM progress_events WHERE learner_id = $1 AND at_ms >= 1577836800000",
     )
     .bind(learner_id)
     .fetch_all(db)
@@ -94,7 +94,7 @@ async fn courses(db: &Db, learner_id: &str) -> Result<Vec<EnrolledCourse>, sqlx:
             LEFT JOIN lesson_progress p ON p.lesson_id = l.id AND p.learner_id = e.learner_id
             WHERE l.course_id = e.course_id AND p.completed_at IS NULL
             ORDER BY l.position LIMIT 1)
-         WHERE e.learner_id = ?
+         WHERE e.learner_id = $1
          ORDER BY 8 DESC NULLS LAST, e.enrolled_at DESC, e.course_id",
     )
     .bind(learner_id)
@@ -140,13 +140,13 @@ async fn resume(
     courses: &[EnrolledCourse],
 ) -> Result<Option<ResumePoint>, sqlx::Error> {
     #[allow(clippy::type_complexity)]
-    let last: Option<(String, String, String, String, f64, i64, bool)> = sqlx::query_as(
+    let last: Option<(String, String, String, String, f64, i64, super::Flag)> = sqlx::query_as(
         "SELECT p.course_id, c.title, p.lesson_id, l.title, p.position, p.updated_at_ms,
                 p.completed_at IS NOT NULL
          FROM lesson_progress p JOIN lessons l ON l.id = p.lesson_id
          JOIN courses c ON c.id = p.course_id
          JOIN enrollments e ON e.learner_id = p.learner_id AND e.course_id = p.course_id
-         WHERE p.learner_id = ? ORDER BY p.updated_at_ms DESC LIMIT 1",
+         WHERE p.learner_id = $1 ORDER BY p.updated_at_ms DESC LIMIT 1",
     )
     .bind(learner_id)
     .fetch_optional(db)
@@ -160,7 +160,7 @@ async fn resume(
         .find(|c| c.course_id == course_id)
         .and_then(|c| c.next_lesson.clone());
     Ok(Some(match next {
-        Some(n) if done => ResumePoint {
+        Some(n) if done.0 => ResumePoint {
             course_id,
             course_title,
             lesson_id: n.id,
@@ -183,18 +183,18 @@ async fn quiz_stats(db: &Db, learner_id: &str) -> Result<QuizStats, sqlx::Error>
     let (average, taken): (Option<f64>, i64) = sqlx::query_as(
         "SELECT AVG(best), COUNT(*) FROM (
            SELECT MAX(a.pct) AS best FROM attempts a JOIN quizzes q ON q.id = a.quiz_id
-           WHERE a.learner_id = ? AND a.submitted_at IS NOT NULL AND q.mode IN ('graded', 'exam')
+           WHERE a.learner_id = $1 AND a.submitted_at IS NOT NULL AND q.mode IN ('graded', 'exam')
            GROUP BY a.quiz_id)",
     )
     .bind(learner_id)
     .fetch_one(db)
     .await?;
     #[allow(clippy::type_complexity)]
-    let recent: Vec<(String, String, String, String, f64, bool, i64)> = sqlx::query_as(
+    let recent: Vec<(String, String, String, String, f64, super::Flag, i64)> = sqlx::query_as(
         "SELECT a.quiz_id, q.title, c.title, a.id, COALESCE(a.pct, 0), COALESCE(a.passed, 0),
                 a.submitted_at
          FROM attempts a JOIN quizzes q ON q.id = a.quiz_id JOIN courses c ON c.id = q.course_id
-         WHERE a.learner_id = ? AND a.submitted_at IS NOT NULL
+         WHERE a.learner_id = $1 AND a.submitted_at IS NOT NULL
          ORDER BY a.submitted_at DESC LIMIT 5",
     )
     .bind(learner_id)
@@ -211,7 +211,7 @@ async fn quiz_stats(db: &Db, learner_id: &str) -> Result<QuizStats, sqlx::Error>
                 course_title: r.2,
                 attempt_id: r.3,
                 pct: r.4 as f32,
-                passed: r.5,
+                passed: r.5 .0,
                 submitted_at: r.6,
             })
             .collect(),

@@ -27,7 +27,7 @@ pub struct SettingsRow {
 
 async fn settings_row(db: &Db, institution_id: &str) -> Result<Option<SettingsRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT secret, actor_salt, updated_at FROM embed_settings WHERE institution_id = ?",
+        "SELECT secret, actor_salt, updated_at FROM embed_settings WHERE institution_id = $1",
     )
     .bind(institution_id)
     .fetch_optional(db)
@@ -41,7 +41,7 @@ pub async fn ensure_settings(db: &Db, institution_id: &str) -> Result<SettingsRo
     }
     // Two first requests at once: the first insert wins and both read its row.
     sqlx::query(
-        "INSERT INTO embed_settings (institution_id, secret, actor_salt, updated_at) VALUES (?, ?, ?, ?)
+        "INSERT INTO embed_settings (institution_id, secret, actor_salt, updated_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (institution_id) DO NOTHING",
     )
     .bind(institution_id)
@@ -57,7 +57,7 @@ pub async fn ensure_settings(db: &Db, institution_id: &str) -> Result<SettingsRo
 
 /// The secret learner tokens from `institution_id` are signed with; None until embedding is set up.
 pub async fn secret(db: &Db, institution_id: &str) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT secret FROM embed_settings WHERE institution_id = ?")
+    sqlx::query_scalar("SELECT secret FROM embed_settings WHERE institution_id = $1")
         .bind(institution_id)
         .fetch_optional(db)
         .await
@@ -65,10 +65,12 @@ pub async fn secret(db: &Db, institution_id: &str) -> Result<Option<String>, sql
 
 /// The origins allowed to frame `institution_id`'s embeds, in the order staff last gave them.
 pub async fn origins(db: &Db, institution_id: &str) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT origin FROM embed_origins WHERE institution_id = ? ORDER BY rowid")
-        .bind(institution_id)
-        .fetch_all(db)
-        .await
+    sqlx::query_scalar(
+        "SELECT origin FROM embed_origins WHERE institution_id = $1 ORDER BY position",
+    )
+    .bind(institution_id)
+    .fetch_all(db)
+    .await
 }
 
 /// The staff view of `institution_id`'s settings (made on first use).
@@ -90,30 +92,31 @@ pub async fn replace_origins(
 ) -> Result<(), sqlx::Error> {
     ensure_settings(db, institution_id).await?;
     // IMMEDIATE: read and rewrite the list under the write lock, so two saves cannot interleave.
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = super::write_tx(db).await?;
     let old: HashMap<String, i64> =
-        sqlx::query_as("SELECT origin, added_at FROM embed_origins WHERE institution_id = ?")
+        sqlx::query_as("SELECT origin, added_at FROM embed_origins WHERE institution_id = $1")
             .bind(institution_id)
             .fetch_all(&mut *tx)
             .await?
             .into_iter()
             .collect();
-    sqlx::query("DELETE FROM embed_origins WHERE institution_id = ?")
+    sqlx::query("DELETE FROM embed_origins WHERE institution_id = $1")
         .bind(institution_id)
         .execute(&mut *tx)
         .await?;
     let now = auth::now();
-    for origin in list {
+    for (position, origin) in (0i64..).zip(list) {
         sqlx::query(
-            "INSERT INTO embed_origins (institution_id, origin, added_at) VALUES (?, ?, ?)",
+            "INSERT INTO embed_origins (institution_id, origin, added_at, position) VALUES ($1, $2, $3, $4)",
         )
         .bind(institution_id)
         .bind(origin)
         .bind(old.get(origin).copied().unwrap_or(now))
+        .bind(position)
         .execute(&mut *tx)
         .await?;
     }
-    sqlx::query("UPDATE embed_settings SET updated_at = ? WHERE institution_id = ?")
+    sqlx::query("UPDATE embed_settings SET updated_at = $1 WHERE institution_id = $2")
         .bind(now)
         .bind(institution_id)
         .execute(&mut *tx)
@@ -124,7 +127,7 @@ pub async fn replace_origins(
 /// Gives `institution_id` a new secret: tokens signed with the old one stop working at once.
 pub async fn rotate_secret(db: &Db, institution_id: &str) -> Result<(), sqlx::Error> {
     ensure_settings(db, institution_id).await?;
-    sqlx::query("UPDATE embed_settings SET secret = ?, updated_at = ? WHERE institution_id = ?")
+    sqlx::query("UPDATE embed_settings SET secret = $1, updated_at = $2 WHERE institution_id = $3")
         .bind(new_secret())
         .bind(auth::now())
         .bind(institution_id)
@@ -141,11 +144,11 @@ pub async fn institution_of(
 ) -> Result<Option<String>, sqlx::Error> {
     let sql = match kind {
         EmbedKind::Lesson => {
-            "SELECT c.institution_id FROM lessons l JOIN courses c ON c.id = l.course_id WHERE l.id = ?"
+            "SELECT c.institution_id FROM lessons l JOIN courses c ON c.id = l.course_id WHERE l.id = $1"
         }
-        EmbedKind::Course => "SELECT institution_id FROM courses WHERE id = ?",
+        EmbedKind::Course => "SELECT institution_id FROM courses WHERE id = $1",
         EmbedKind::Quiz => {
-            "SELECT c.institution_id FROM quizzes q JOIN courses c ON c.id = q.course_id WHERE q.id = ?"
+            "SELECT c.institution_id FROM quizzes q JOIN courses c ON c.id = q.course_id WHERE q.id = $1"
         }
     };
     sqlx::query_scalar(sql).bind(id).fetch_optional(db).await
@@ -181,9 +184,9 @@ pub async fn lesson_info(db: &Db, id: &str) -> Result<Option<EmbedInfo>, sqlx::E
          FROM lessons l
          JOIN courses c ON c.id = l.course_id
          JOIN institutions i ON i.id = c.institution_id
-         LEFT JOIN video_renditions r ON r.video_id = l.video_id AND r.id = ?
+         LEFT JOIN video_renditions r ON r.video_id = l.video_id AND r.id = $1
          LEFT JOIN videos v ON v.id = l.video_id
-         WHERE l.id = ?",
+         WHERE l.id = $2",
     )
     .bind(DEFAULT_RENDITION)
     .bind(id)
@@ -222,7 +225,7 @@ struct CourseHead {
 pub async fn course_info(db: &Db, id: &str) -> Result<Option<EmbedInfo>, sqlx::Error> {
     let head: Option<CourseHead> = sqlx::query_as(
         "SELECT c.id, c.title, c.institution_id, i.name AS institution_name
-         FROM courses c JOIN institutions i ON i.id = c.institution_id WHERE c.id = ?",
+         FROM courses c JOIN institutions i ON i.id = c.institution_id WHERE c.id = $1",
     )
     .bind(id)
     .fetch_optional(db)
@@ -231,9 +234,9 @@ pub async fn course_info(db: &Db, id: &str) -> Result<Option<EmbedInfo>, sqlx::E
     let lessons: Vec<(String, i64, Option<i64>, Option<String>)> = sqlx::query_as(
         "SELECT l.kind, l.duration_s, r.bitrate_kbps, v.poster
          FROM lessons l
-         LEFT JOIN video_renditions r ON r.video_id = l.video_id AND r.id = ?
+         LEFT JOIN video_renditions r ON r.video_id = l.video_id AND r.id = $1
          LEFT JOIN videos v ON v.id = l.video_id
-         WHERE l.course_id = ? ORDER BY l.position",
+         WHERE l.course_id = $2 ORDER BY l.position",
     )
     .bind(DEFAULT_RENDITION)
     .bind(id)
@@ -295,7 +298,7 @@ pub async fn quiz_info(db: &Db, id: &str) -> Result<Option<EmbedInfo>, sqlx::Err
          FROM quizzes q
          JOIN courses c ON c.id = q.course_id
          JOIN institutions i ON i.id = c.institution_id
-         WHERE q.id = ?",
+         WHERE q.id = $1",
     )
     .bind(id)
     .fetch_optional(db)
@@ -330,11 +333,11 @@ pub async fn exchange(
     name: Option<&str>,
 ) -> AppResult<Session> {
     // IMMEDIATE: two first visits at once must map to one learner, not race to two.
-    let mut tx = db.begin_with("BEGIN IMMEDIATE").await?;
-    let mapped: Option<(String, String, bool)> = sqlx::query_as(
+    let mut tx = super::write_tx(db).await?;
+    let mapped: Option<(String, String, super::Flag)> = sqlx::query_as(
         "SELECT e.learner_id, l.role, l.email IS NOT NULL FROM embed_learners e
          JOIN learners l ON l.id = e.learner_id
-         WHERE e.institution_id = ? AND e.subject = ?",
+         WHERE e.institution_id = $1 AND e.subject = $2",
     )
     .bind(institution_id)
     .bind(subject)
@@ -349,7 +352,7 @@ pub async fn exchange(
             ))
         }
         // Nor a personal account: an institution's secret opens only the learners it made.
-        Some((_, _, true)) => {
+        Some((_, _, super::Flag(true))) => {
             return Err(AppError::Forbidden(
                 "this learner has an account of their own; they sign in directly".into(),
             ))
@@ -358,7 +361,7 @@ pub async fn exchange(
         None => {
             let id = insert_guest(&mut tx).await?;
             sqlx::query(
-                "INSERT INTO embed_learners (institution_id, subject, learner_id, created_at) VALUES (?, ?, ?, ?)",
+                "INSERT INTO embed_learners (institution_id, subject, learner_id, created_at) VALUES ($1, $2, $3, $4)",
             )
             .bind(institution_id)
             .bind(subject)
@@ -371,7 +374,7 @@ pub async fn exchange(
     };
     if let Some(name) = name {
         // An account's own name (chosen at sign-up) is not the host's to change.
-        sqlx::query("UPDATE learners SET display_name = ? WHERE id = ? AND email IS NULL")
+        sqlx::query("UPDATE learners SET display_name = $1 WHERE id = $2 AND email IS NULL")
             .bind(name)
             .bind(&learner_id)
             .execute(&mut *tx)

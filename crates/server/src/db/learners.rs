@@ -1,7 +1,7 @@
 //! Learners, sessions, enrolments and reviews.
 
 use jieti_api::{CourseSummary, Enrollment, Review, Session};
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Any, Transaction};
 
 use super::catalog::{CourseRow, COURSE_COLUMNS};
 use super::Db;
@@ -9,14 +9,14 @@ use crate::auth::{self, Learner, ACCOUNT_TTL_SECS, GUEST_TTL_SECS};
 use crate::error::{AppError, AppResult};
 
 async fn new_session(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     learner_id: &str,
     ttl: i64,
 ) -> Result<(String, i64), sqlx::Error> {
     let token = auth::new_token();
     let now = auth::now();
     sqlx::query(
-        "INSERT INTO sessions (token_hash, learner_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+        "INSERT INTO sessions (token_hash, learner_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
     )
     .bind(auth::token_hash(&token))
     .bind(learner_id)
@@ -27,12 +27,9 @@ async fn new_session(
     Ok((token, now + ttl))
 }
 
-async fn me(
-    tx: &mut Transaction<'_, Sqlite>,
-    learner_id: &str,
-) -> Result<jieti_api::Me, sqlx::Error> {
+async fn me(tx: &mut Transaction<'_, Any>, learner_id: &str) -> Result<jieti_api::Me, sqlx::Error> {
     let (id, email, display_name): (String, Option<String>, Option<String>) =
-        sqlx::query_as("SELECT id, email, display_name FROM learners WHERE id = ?")
+        sqlx::query_as("SELECT id, email, display_name FROM learners WHERE id = $1")
             .bind(learner_id)
             .fetch_one(&mut **tx)
             .await?;
@@ -49,7 +46,7 @@ async fn me(
 
 /// Issues a session for `learner_id`, commits, and returns it with the learner.
 pub(crate) async fn finish_session(
-    mut tx: Transaction<'_, Sqlite>,
+    mut tx: Transaction<'_, Any>,
     learner_id: &str,
     ttl: i64,
 ) -> AppResult<Session> {
@@ -64,9 +61,9 @@ pub(crate) async fn finish_session(
 }
 
 /// Inserts a new guest learner (no email, no password) and returns its id.
-pub(crate) async fn insert_guest(tx: &mut Transaction<'_, Sqlite>) -> Result<String, sqlx::Error> {
+pub(crate) async fn insert_guest(tx: &mut Transaction<'_, Any>) -> Result<String, sqlx::Error> {
     let id = auth::new_learner_id();
-    sqlx::query("INSERT INTO learners (id, created_at) VALUES (?, ?)")
+    sqlx::query("INSERT INTO learners (id, created_at) VALUES ($1, $2)")
         .bind(&id)
         .bind(auth::now())
         .execute(&mut **tx)
@@ -90,7 +87,7 @@ pub async fn sign_up(
     hash: &str,
 ) -> AppResult<Session> {
     let mut tx = super::write_tx(db).await?;
-    let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM learners WHERE email = ?")
+    let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM learners WHERE email = $1")
         .bind(email)
         .fetch_optional(&mut *tx)
         .await?;
@@ -103,7 +100,7 @@ pub async fn sign_up(
     let now = auth::now();
     let id = match guest {
         Some(g) => {
-            sqlx::query("UPDATE learners SET email = ?, display_name = ?, password_hash = ?, upgraded_at = ? WHERE id = ?")
+            sqlx::query("UPDATE learners SET email = $1, display_name = $2, password_hash = $3, upgraded_at = $4 WHERE id = $5")
                 .bind(email)
                 .bind(name)
                 .bind(hash)
@@ -113,7 +110,7 @@ pub async fn sign_up(
                 .await?;
             super::certificates::name_holder(&mut tx, &g.id).await?;
             // A new session for the new privileges; the guest token stops working.
-            sqlx::query("UPDATE sessions SET revoked_at = ? WHERE token_hash = ?")
+            sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE token_hash = $2")
                 .bind(now)
                 .bind(&g.token_hash)
                 .execute(&mut *tx)
@@ -122,7 +119,7 @@ pub async fn sign_up(
         }
         None => {
             let id = auth::new_learner_id();
-            sqlx::query("INSERT INTO learners (id, created_at, email, display_name, password_hash, upgraded_at) VALUES (?, ?, ?, ?, ?, ?)")
+            sqlx::query("INSERT INTO learners (id, created_at, email, display_name, password_hash, upgraded_at) VALUES ($1, $2, $3, $4, $5, $6)")
                 .bind(&id)
                 .bind(now)
                 .bind(email)
@@ -140,7 +137,7 @@ pub async fn sign_up(
 /// The learner id and password hash of an account.
 pub async fn credentials(db: &Db, email: &str) -> Result<Option<(String, String)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, password_hash FROM learners WHERE email = ? AND password_hash IS NOT NULL",
+        "SELECT id, password_hash FROM learners WHERE email = $1 AND password_hash IS NOT NULL",
     )
     .bind(email)
     .fetch_optional(db)
@@ -152,8 +149,8 @@ pub async fn sign_in(db: &Db, learner_id: &str, guest: Option<&Learner>) -> AppR
     let mut tx = super::write_tx(db).await?;
     if let Some(g) = guest {
         sqlx::query(
-            "INSERT OR IGNORE INTO enrollments (learner_id, course_id, enrolled_at)
-             SELECT ?, course_id, enrolled_at FROM enrollments WHERE learner_id = ?",
+            "INSERT INTO enrollments (learner_id, course_id, enrolled_at)
+             SELECT $1, course_id, enrolled_at FROM enrollments WHERE learner_id = $2 ON CONFLICT DO NOTHING",
         )
         .bind(learner_id)
         .bind(&g.id)
@@ -166,14 +163,14 @@ pub async fn sign_in(db: &Db, learner_id: &str, guest: Option<&Learner>) -> AppR
         super::quiz::adopt(&mut tx, &g.id, learner_id).await?;
         // The guest's passed quizzes and the account's lessons may only now meet a course's rule.
         let courses: Vec<String> =
-            sqlx::query_scalar("SELECT course_id FROM enrollments WHERE learner_id = ?")
+            sqlx::query_scalar("SELECT course_id FROM enrollments WHERE learner_id = $1")
                 .bind(learner_id)
                 .fetch_all(&mut *tx)
                 .await?;
         for course in courses {
             super::certificates::issue_if_earned(&mut tx, learner_id, &course).await?;
         }
-        sqlx::query("UPDATE sessions SET revoked_at = ? WHERE token_hash = ?")
+        sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE token_hash = $2")
             .bind(auth::now())
             .bind(&g.token_hash)
             .execute(&mut *tx)
@@ -184,7 +181,7 @@ pub async fn sign_in(db: &Db, learner_id: &str, guest: Option<&Learner>) -> AppR
 
 /// Revokes one session.
 pub async fn revoke(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL")
+    sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL")
         .bind(auth::now())
         .bind(token_hash)
         .execute(db)
@@ -200,7 +197,7 @@ pub async fn enrolled_courses(
     let sql = format!(
         "SELECT {COURSE_COLUMNS}
          FROM enrollments e JOIN courses c ON c.id = e.course_id JOIN institutions i ON i.id = c.institution_id
-         WHERE e.learner_id = ? ORDER BY e.enrolled_at DESC, c.id"
+         WHERE e.learner_id = $1 ORDER BY e.enrolled_at DESC, c.id"
     );
     let rows: Vec<CourseRow> = sqlx::query_as(&sql).bind(learner_id).fetch_all(db).await?;
     Ok(rows.into_iter().map(Into::into).collect())
@@ -213,7 +210,7 @@ pub async fn enrollment(
     course_id: &str,
 ) -> Result<Option<Enrollment>, sqlx::Error> {
     let at: Option<i64> = sqlx::query_scalar(
-        "SELECT enrolled_at FROM enrollments WHERE learner_id = ? AND course_id = ?",
+        "SELECT enrolled_at FROM enrollments WHERE learner_id = $1 AND course_id = $2",
     )
     .bind(learner_id)
     .bind(course_id)
@@ -228,7 +225,7 @@ pub async fn enrollment(
 /// Enrols (idempotent: enrolling again keeps the first date).
 pub async fn enroll(db: &Db, learner_id: &str, course_id: &str) -> Result<Enrollment, sqlx::Error> {
     sqlx::query(
-        "INSERT OR IGNORE INTO enrollments (learner_id, course_id, enrolled_at) VALUES (?, ?, ?)",
+        "INSERT INTO enrollments (learner_id, course_id, enrolled_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
     )
     .bind(learner_id)
     .bind(course_id)
@@ -245,7 +242,7 @@ pub async fn enroll(db: &Db, learner_id: &str, course_id: &str) -> Result<Enroll
 
 /// Leaves a course (idempotent).
 pub async fn unenroll(db: &Db, learner_id: &str, course_id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM enrollments WHERE learner_id = ? AND course_id = ?")
+    sqlx::query("DELETE FROM enrollments WHERE learner_id = $1 AND course_id = $2")
         .bind(learner_id)
         .bind(course_id)
         .execute(db)
@@ -255,7 +252,7 @@ pub async fn unenroll(db: &Db, learner_id: &str, course_id: &str) -> Result<(), 
 
 /// Moves one rating between stars (`from`/`to` None: added/removed) and re-derives the average.
 async fn shift_rating(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     course_id: &str,
     from: Option<u8>,
     to: Option<u8>,
@@ -264,7 +261,7 @@ async fn shift_rating(
         if let Some(s) = stars {
             let col = format!("ratings_{}", s.clamp(1, 5));
             sqlx::query(&format!(
-                "UPDATE courses SET {col} = MAX(0, {col} + ?) WHERE id = ?"
+                "UPDATE courses SET {col} = CASE WHEN {col} + $1 < 0 THEN 0 ELSE {col} + $1 END WHERE id = $2"
             ))
             .bind(delta)
             .bind(course_id)
@@ -278,7 +275,7 @@ async fn shift_rating(
            rating = CASE WHEN ratings_1 + ratings_2 + ratings_3 + ratings_4 + ratings_5 = 0 THEN 0 ELSE
              ROUND((ratings_1 + 2.0 * ratings_2 + 3.0 * ratings_3 + 4.0 * ratings_4 + 5.0 * ratings_5)
                    / (ratings_1 + ratings_2 + ratings_3 + ratings_4 + ratings_5), 2) END
-         WHERE id = ?",
+         WHERE id = $1",
     )
     .bind(course_id)
     .execute(&mut **tx)
@@ -289,7 +286,7 @@ async fn shift_rating(
 /// The learner's own review of a course, if any.
 pub async fn review_of(db: &Db, learner: &Learner, course_id: &str) -> AppResult<Option<Review>> {
     let row: Option<(i64, String, i64)> = sqlx::query_as(
-        "SELECT rating, body, updated_at FROM reviews WHERE learner_id = ? AND course_id = ?",
+        "SELECT rating, body, updated_at FROM reviews WHERE learner_id = $1 AND course_id = $2",
     )
     .bind(&learner.id)
     .bind(course_id)
@@ -316,14 +313,14 @@ pub async fn upsert_review(
 ) -> AppResult<Review> {
     let mut tx = super::write_tx(db).await?;
     let old: Option<i64> =
-        sqlx::query_scalar("SELECT rating FROM reviews WHERE learner_id = ? AND course_id = ?")
+        sqlx::query_scalar("SELECT rating FROM reviews WHERE learner_id = $1 AND course_id = $2")
             .bind(&learner.id)
             .bind(course_id)
             .fetch_optional(&mut *tx)
             .await?;
     let now = auth::now();
     sqlx::query(
-        "INSERT INTO reviews (learner_id, course_id, rating, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+        "INSERT INTO reviews (learner_id, course_id, rating, body, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (learner_id, course_id) DO UPDATE SET rating = excluded.rating, body = excluded.body, updated_at = excluded.updated_at",
     )
     .bind(&learner.id)
@@ -360,7 +357,7 @@ pub const GUEST_NAME: &str = "学员";
 pub async fn delete_review(db: &Db, learner_id: &str, course_id: &str) -> AppResult<()> {
     let mut tx = super::write_tx(db).await?;
     let old: Option<i64> = sqlx::query_scalar(
-        "DELETE FROM reviews WHERE learner_id = ? AND course_id = ? RETURNING rating",
+        "DELETE FROM reviews WHERE learner_id = $1 AND course_id = $2 RETURNING rating",
     )
     .bind(learner_id)
     .bind(course_id)
@@ -388,7 +385,7 @@ pub async fn set_role(
             return Err(format!("no institution {inst:?}"));
         }
     }
-    let done = sqlx::query("UPDATE learners SET role = ?, institution_id = ? WHERE email = ?")
+    let done = sqlx::query("UPDATE learners SET role = $1, institution_id = $2 WHERE email = $3")
         .bind(role)
         .bind(institution_id)
         .bind(email.trim().to_lowercase())

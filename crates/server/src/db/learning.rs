@@ -6,7 +6,7 @@ use jieti_api::{
     Block, CaptionTrack, CourseProgress, LessonDetail, LessonKind, LessonProgress, LessonVideo,
     Note, NoteKind, ProgressAction, ProgressEvent, ProgressReceipt, Rendition, RenditionKind,
 };
-use sqlx::{FromRow, Sqlite, Transaction};
+use sqlx::{Any, FromRow, Transaction};
 
 use super::Db;
 use crate::auth;
@@ -41,7 +41,7 @@ pub async fn lesson_detail(db: &Db, id: &str) -> Result<Option<LessonDetail>, sq
          JOIN courses c ON c.id = l.course_id
          JOIN chapters ch ON ch.course_id = l.course_id AND ch.position = l.chapter_position
          LEFT JOIN lesson_articles a ON a.lesson_id = l.id
-         WHERE l.id = ?",
+         WHERE l.id = $1",
     )
     .bind(id)
     .fetch_optional(db)
@@ -54,11 +54,11 @@ pub async fn lesson_detail(db: &Db, id: &str) -> Result<Option<LessonDetail>, sq
             .fetch_optional(db)
     };
     let prev = neighbour(
-        "SELECT id FROM lessons WHERE course_id = ? AND position < ? ORDER BY position DESC LIMIT 1",
+        "SELECT id FROM lessons WHERE course_id = $1 AND position < $2 ORDER BY position DESC LIMIT 1",
     )
     .await?;
     let next = neighbour(
-        "SELECT id FROM lessons WHERE course_id = ? AND position > ? ORDER BY position LIMIT 1",
+        "SELECT id FROM lessons WHERE course_id = $1 AND position > $2 ORDER BY position LIMIT 1",
     )
     .await?;
     let video = match &r.video_id {
@@ -94,7 +94,7 @@ pub async fn lesson_detail(db: &Db, id: &str) -> Result<Option<LessonDetail>, sq
 
 async fn lesson_video(db: &Db, video_id: &str) -> Result<Option<LessonVideo>, sqlx::Error> {
     let head: Option<(f64, Option<String>)> =
-        sqlx::query_as("SELECT duration_s, poster FROM videos WHERE id = ?")
+        sqlx::query_as("SELECT duration_s, poster FROM videos WHERE id = $1")
             .bind(video_id)
             .fetch_optional(db)
             .await?;
@@ -104,13 +104,13 @@ async fn lesson_video(db: &Db, video_id: &str) -> Result<Option<LessonVideo>, sq
     #[allow(clippy::type_complexity)]
     let renditions: Vec<(String, String, i64, i64, i64, String, String)> = sqlx::query_as(
         "SELECT id, kind, height, bitrate_kbps, bytes, path, mime FROM video_renditions
-         WHERE video_id = ? ORDER BY kind = 'video', bitrate_kbps",
+         WHERE video_id = $1 ORDER BY kind = 'video', bitrate_kbps",
     )
     .bind(video_id)
     .fetch_all(db)
     .await?;
     let captions: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT lang, label, path FROM video_captions WHERE video_id = ? ORDER BY lang",
+        "SELECT lang, label, path FROM video_captions WHERE video_id = $1 ORDER BY lang",
     )
     .bind(video_id)
     .fetch_all(db)
@@ -155,14 +155,14 @@ struct LessonFacts {
 }
 
 async fn lesson_facts(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     lesson_id: &str,
 ) -> Result<Option<LessonFacts>, sqlx::Error> {
     let row: Option<(String, Option<f64>, Option<i64>)> = sqlx::query_as(
         "SELECT l.course_id, v.duration_s, a.text_chars FROM lessons l
          LEFT JOIN videos v ON v.id = l.video_id
          LEFT JOIN lesson_articles a ON a.lesson_id = l.id
-         WHERE l.id = ?",
+         WHERE l.id = $1",
     )
     .bind(lesson_id)
     .fetch_optional(&mut **tx)
@@ -182,6 +182,7 @@ struct StateRow {
     position_at_ms: i64,
     intervals: String,
     seconds: f64,
+    #[sqlx(try_from = "crate::db::Flag")]
     reached_end: bool,
     completed_at: Option<i64>,
     updated_at_ms: i64,
@@ -205,12 +206,12 @@ pub async fn record_events(
 /// A signed-in guest's learning becomes the account's: their events are replayed for it (each id
 /// once) and their notes copied, inside the sign-in transaction.
 pub async fn adopt(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     guest_id: &str,
     account_id: &str,
 ) -> Result<(), sqlx::Error> {
     let rows: Vec<(String, String, i64, String)> = sqlx::query_as(
-        "SELECT id, lesson_id, at_ms, action FROM progress_events WHERE learner_id = ? ORDER BY at_ms, id",
+        "SELECT id, lesson_id, at_ms, action FROM progress_events WHERE learner_id = $1 ORDER BY at_ms, id",
     )
     .bind(guest_id)
     .fetch_all(&mut **tx)
@@ -228,8 +229,8 @@ pub async fn adopt(
         .collect();
     record_in(tx, account_id, &events).await?;
     sqlx::query(
-        "INSERT OR IGNORE INTO notes (learner_id, id, lesson_id, kind, position, body, updated_at_ms, deleted_at_ms)
-         SELECT ?, id, lesson_id, kind, position, body, updated_at_ms, deleted_at_ms FROM notes WHERE learner_id = ?",
+        "INSERT INTO notes (learner_id, id, lesson_id, kind, position, body, updated_at_ms, deleted_at_ms)
+         SELECT $1, id, lesson_id, kind, position, body, updated_at_ms, deleted_at_ms FROM notes WHERE learner_id = $2 ON CONFLICT DO NOTHING",
     )
     .bind(account_id)
     .bind(guest_id)
@@ -239,7 +240,7 @@ pub async fn adopt(
 }
 
 async fn record_in(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     learner_id: &str,
     events: &[ProgressEvent],
 ) -> Result<ProgressReceipt, sqlx::Error> {
@@ -271,8 +272,8 @@ async fn record_in(
         };
         let action = serde_json::to_string(&e.action).unwrap_or_default();
         let stored = sqlx::query(
-            "INSERT OR IGNORE INTO progress_events (learner_id, id, lesson_id, at_ms, received_at, action)
-             VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO progress_events (learner_id, id, lesson_id, at_ms, received_at, action)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
         )
         .bind(learner_id)
         .bind(&e.id)
@@ -294,14 +295,14 @@ async fn record_in(
 }
 
 async fn apply(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     learner_id: &str,
     e: &ProgressEvent,
     f: &LessonFacts,
 ) -> Result<(), sqlx::Error> {
     // Studying a course enrols the learner in it (a course opened from a shared link, say).
     sqlx::query(
-        "INSERT OR IGNORE INTO enrollments (learner_id, course_id, enrolled_at) VALUES (?, ?, ?)",
+        "INSERT INTO enrollments (learner_id, course_id, enrolled_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
     )
     .bind(learner_id)
     .bind(&f.course_id)
@@ -310,7 +311,7 @@ async fn apply(
     .await?;
     let row: Option<StateRow> = sqlx::query_as(
         "SELECT position, position_at_ms, intervals, seconds, reached_end, completed_at, updated_at_ms
-         FROM lesson_progress WHERE learner_id = ? AND lesson_id = ?",
+         FROM lesson_progress WHERE learner_id = $1 AND lesson_id = $2",
     )
     .bind(learner_id)
     .bind(&e.lesson_id)
@@ -370,7 +371,7 @@ async fn apply(
     sqlx::query(
         "INSERT INTO lesson_progress (learner_id, lesson_id, course_id, position, position_at_ms, intervals,
                                       seconds, reached_end, completed_at, updated_at_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          ON CONFLICT (learner_id, lesson_id) DO UPDATE SET
            position = excluded.position, position_at_ms = excluded.position_at_ms,
            intervals = excluded.intervals, seconds = excluded.seconds, reached_end = excluded.reached_end,
@@ -391,12 +392,12 @@ async fn apply(
     if !was_complete && s.completed_at.is_some() {
         // The course is complete when no lesson of it lacks a completion.
         let completed_now = sqlx::query(
-            "UPDATE enrollments SET completed_at = ?
-             WHERE learner_id = ? AND course_id = ? AND completed_at IS NULL
+            "UPDATE enrollments SET completed_at = $1
+             WHERE learner_id = $2 AND course_id = $3 AND completed_at IS NULL
                AND NOT EXISTS (
                  SELECT 1 FROM lessons l
-                 LEFT JOIN lesson_progress p ON p.lesson_id = l.id AND p.learner_id = ?
-                 WHERE l.course_id = ? AND p.completed_at IS NULL)",
+                 LEFT JOIN lesson_progress p ON p.lesson_id = l.id AND p.learner_id = $4
+                 WHERE l.course_id = $5 AND p.completed_at IS NULL)",
         )
         .bind(auth::now())
         .bind(learner_id)
@@ -407,7 +408,7 @@ async fn apply(
         .await?
         .rows_affected();
         if completed_now == 1 {
-            sqlx::query("UPDATE courses SET completed_count = completed_count + 1 WHERE id = ?")
+            sqlx::query("UPDATE courses SET completed_count = completed_count + 1 WHERE id = $1")
                 .bind(&f.course_id)
                 .execute(&mut **tx)
                 .await?;
@@ -424,15 +425,15 @@ pub async fn course_progress(
     course_id: &str,
 ) -> Result<Option<CourseProgress>, sqlx::Error> {
     let total: Option<i64> = sqlx::query_scalar(
-        "SELECT (SELECT COUNT(*) FROM lessons WHERE course_id = c.id) FROM courses c WHERE c.id = ?",
+        "SELECT (SELECT COUNT(*) FROM lessons WHERE course_id = c.id) FROM courses c WHERE c.id = $1",
     )
     .bind(course_id)
     .fetch_optional(db)
     .await?;
     let Some(total) = total else { return Ok(None) };
-    let rows: Vec<(String, f64, f64, bool, i64)> = sqlx::query_as(
+    let rows: Vec<(String, f64, f64, super::Flag, i64)> = sqlx::query_as(
         "SELECT lesson_id, position, seconds, completed_at IS NOT NULL, updated_at_ms
-         FROM lesson_progress WHERE learner_id = ? AND course_id = ?
+         FROM lesson_progress WHERE learner_id = $1 AND course_id = $2
          ORDER BY updated_at_ms DESC, lesson_id",
     )
     .bind(learner_id)
@@ -447,7 +448,7 @@ pub async fn course_progress(
                 lesson_id,
                 position: position as f32,
                 seconds: seconds as f32,
-                completed,
+                completed: completed.0,
                 updated_at_ms,
             },
         )
@@ -463,7 +464,7 @@ pub async fn course_progress(
 
 /// Whether a lesson with this id exists.
 pub async fn lesson_exists(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
-    let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM lessons WHERE id = ?")
+    let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM lessons WHERE id = $1")
         .bind(id)
         .fetch_optional(db)
         .await?;
@@ -491,7 +492,7 @@ fn note_of((id, lesson_id, kind, position, body, updated_at_ms): NoteRow) -> Not
 pub async fn notes(db: &Db, learner_id: &str, lesson_id: &str) -> Result<Vec<Note>, sqlx::Error> {
     let rows: Vec<NoteRow> = sqlx::query_as(
         "SELECT id, lesson_id, kind, position, body, updated_at_ms FROM notes
-         WHERE learner_id = ? AND lesson_id = ? AND deleted_at_ms IS NULL
+         WHERE learner_id = $1 AND lesson_id = $2 AND deleted_at_ms IS NULL
          ORDER BY position, updated_at_ms",
     )
     .bind(learner_id)
@@ -511,7 +512,7 @@ pub async fn put_note(db: &Db, learner_id: &str, note: &Note) -> Result<Note, sq
     };
     sqlx::query(
         "INSERT INTO notes (learner_id, id, lesson_id, kind, position, body, updated_at_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (learner_id, id) DO UPDATE SET
            kind = excluded.kind, position = excluded.position, body = excluded.body,
            updated_at_ms = excluded.updated_at_ms, deleted_at_ms = NULL
@@ -528,7 +529,7 @@ pub async fn put_note(db: &Db, learner_id: &str, note: &Note) -> Result<Note, sq
     .execute(db)
     .await?;
     let row: NoteRow = sqlx::query_as(
-        "SELECT id, lesson_id, kind, position, body, updated_at_ms FROM notes WHERE learner_id = ? AND id = ?",
+        "SELECT id, lesson_id, kind, position, body, updated_at_ms FROM notes WHERE learner_id = $1 AND id = $2",
     )
     .bind(learner_id)
     .bind(&note.id)
@@ -541,8 +542,8 @@ pub async fn put_note(db: &Db, learner_id: &str, note: &Note) -> Result<Note, sq
 /// edit made before the deletion and arriving after it does not bring the note back.
 pub async fn delete_note(db: &Db, learner_id: &str, id: &str) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE notes SET body = '', deleted_at_ms = ?
-         WHERE learner_id = ? AND id = ? AND deleted_at_ms IS NULL",
+        "UPDATE notes SET body = '', deleted_at_ms = $1
+         WHERE learner_id = $2 AND id = $3 AND deleted_at_ms IS NULL",
     )
     .bind(auth::now() * 1000)
     .bind(learner_id)

@@ -134,7 +134,7 @@ fn internal(e: impl std::fmt::Display) -> AppError {
 pub async fn upsert_quiz(db: &Db, quiz: &QuizDef, position: i64) -> Result<(), String> {
     check_quiz(quiz)?;
     let mut tx = super::write_tx(db).await.map_err(|e| e.to_string())?;
-    let course: Option<String> = sqlx::query_scalar("SELECT id FROM courses WHERE id = ?")
+    let course: Option<String> = sqlx::query_scalar("SELECT id FROM courses WHERE id = $1")
         .bind(&quiz.course_id)
         .fetch_optional(&mut *tx)
         .await
@@ -144,7 +144,7 @@ pub async fn upsert_quiz(db: &Db, quiz: &QuizDef, position: i64) -> Result<(), S
     }
     for q in &quiz.questions {
         let owner: Option<String> =
-            sqlx::query_scalar("SELECT quiz_id FROM questions WHERE id = ?")
+            sqlx::query_scalar("SELECT quiz_id FROM questions WHERE id = $1")
                 .bind(&q.id)
                 .fetch_optional(&mut *tx)
                 .await
@@ -159,7 +159,7 @@ pub async fn upsert_quiz(db: &Db, quiz: &QuizDef, position: i64) -> Result<(), S
     sqlx::query(
         "INSERT INTO quizzes (id, course_id, position, title, description, mode, time_limit_s,
              max_attempts, pass_pct, review, shuffle_questions, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
          ON CONFLICT (id) DO UPDATE SET course_id = excluded.course_id, position = excluded.position,
              title = excluded.title, description = excluded.description, mode = excluded.mode,
              time_limit_s = excluded.time_limit_s, max_attempts = excluded.max_attempts,
@@ -181,20 +181,24 @@ pub async fn upsert_quiz(db: &Db, quiz: &QuizDef, position: i64) -> Result<(), S
     .execute(&mut *tx)
     .await
     .map_err(|e| e.to_string())?;
-    let keep: Vec<&str> = quiz.questions.iter().map(|q| q.id.as_str()).collect();
-    let keep_json = serde_json::to_string(&keep).map_err(|e| e.to_string())?;
-    sqlx::query(
-        "DELETE FROM questions WHERE quiz_id = ? AND id NOT IN (SELECT value FROM json_each(?))",
-    )
-    .bind(&quiz.id)
-    .bind(keep_json)
-    .execute(&mut *tx)
-    .await
-    .map_err(|e| e.to_string())?;
+    // Questions no longer in the quiz go (`IN ()` is not SQL, so no list when none stay).
+    let sql = if quiz.questions.is_empty() {
+        "DELETE FROM questions WHERE quiz_id = $1".to_owned()
+    } else {
+        format!(
+            "DELETE FROM questions WHERE quiz_id = $1 AND id NOT IN ({})",
+            super::placeholders(2, quiz.questions.len())
+        )
+    };
+    let mut delete = sqlx::query(&sql).bind(&quiz.id);
+    for q in &quiz.questions {
+        delete = delete.bind(&q.id);
+    }
+    delete.execute(&mut *tx).await.map_err(|e| e.to_string())?;
     for (i, q) in quiz.questions.iter().enumerate() {
         let def = serde_json::to_string(q).map_err(|e| e.to_string())?;
         sqlx::query(
-            "INSERT INTO questions (id, quiz_id, position, def) VALUES (?, ?, ?, ?)
+            "INSERT INTO questions (id, quiz_id, position, def) VALUES ($1, $2, $3, $4)
              ON CONFLICT (id) DO UPDATE SET position = excluded.position, def = excluded.def",
         )
         .bind(&q.id)
@@ -256,7 +260,7 @@ pub fn check_quiz(quiz: &QuizDef) -> Result<(), String> {
 /// The quizzes of a course, in order.
 pub async fn course_quizzes(db: &Db, course_id: &str) -> Result<Vec<QuizSummary>, sqlx::Error> {
     let rows: Vec<QuizRow> = sqlx::query_as(&format!(
-        "{QUIZ_SELECT} WHERE q.course_id = ? ORDER BY q.position, q.id"
+        "{QUIZ_SELECT} WHERE q.course_id = $1 ORDER BY q.position, q.id"
     ))
     .bind(course_id)
     .fetch_all(db)
@@ -265,7 +269,7 @@ pub async fn course_quizzes(db: &Db, course_id: &str) -> Result<Vec<QuizSummary>
 }
 
 async fn quiz_row(db: &Db, id: &str) -> AppResult<QuizRow> {
-    sqlx::query_as(&format!("{QUIZ_SELECT} WHERE q.id = ?"))
+    sqlx::query_as(&format!("{QUIZ_SELECT} WHERE q.id = $1"))
         .bind(id)
         .fetch_optional(db)
         .await?
@@ -274,7 +278,7 @@ async fn quiz_row(db: &Db, id: &str) -> AppResult<QuizRow> {
 
 async fn defs(db: &Db, quiz_id: &str) -> AppResult<BTreeMap<String, QuestionDef>> {
     let rows: Vec<(String, String)> =
-        sqlx::query_as("SELECT id, def FROM questions WHERE quiz_id = ?")
+        sqlx::query_as("SELECT id, def FROM questions WHERE quiz_id = $1")
             .bind(quiz_id)
             .fetch_all(db)
             .await?;
@@ -292,7 +296,7 @@ struct Standing {
 
 async fn standing(db: &Db, quiz: &QuizRow, learner_id: &str) -> AppResult<Standing> {
     let attempts: Vec<AttemptRow> = sqlx::query_as(&format!(
-        "{ATTEMPT_SELECT} WHERE learner_id = ? AND quiz_id = ? ORDER BY number DESC"
+        "{ATTEMPT_SELECT} WHERE learner_id = $1 AND quiz_id = $2 ORDER BY number DESC"
     ))
     .bind(learner_id)
     .bind(&quiz.id)
@@ -366,7 +370,7 @@ pub async fn start(db: &Db, learner_id: &str, quiz_id: &str) -> AppResult<Attemp
     }
     let defs = defs(db, quiz_id).await?;
     let mut order: Vec<(i64, String)> =
-        sqlx::query_as("SELECT position, id FROM questions WHERE quiz_id = ? ORDER BY position")
+        sqlx::query_as("SELECT position, id FROM questions WHERE quiz_id = $1 ORDER BY position")
             .bind(quiz_id)
             .fetch_all(db)
             .await?;
@@ -384,7 +388,7 @@ pub async fn start(db: &Db, learner_id: &str, quiz_id: &str) -> AppResult<Attemp
     let number = st.attempts.iter().map(|a| a.number).max().unwrap_or(0) + 1;
     let inserted = sqlx::query(
         "INSERT INTO attempts (id, quiz_id, learner_id, number, started_at, deadline_at, question_ids)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
     )
     .bind(&id)
     .bind(quiz_id)
@@ -398,7 +402,7 @@ pub async fn start(db: &Db, learner_id: &str, quiz_id: &str) -> AppResult<Attemp
     if inserted.rows_affected() == 0 {
         // Another request of the same learner started one at the same moment: resume it.
         let open: Option<String> = sqlx::query_scalar(
-            "SELECT id FROM attempts WHERE learner_id = ? AND quiz_id = ? AND submitted_at IS NULL",
+            "SELECT id FROM attempts WHERE learner_id = $1 AND quiz_id = $2 AND submitted_at IS NULL",
         )
         .bind(learner_id)
         .bind(quiz_id)
@@ -416,13 +420,15 @@ pub async fn start(db: &Db, learner_id: &str, quiz_id: &str) -> AppResult<Attemp
 }
 
 async fn attempt_row(db: &Db, learner_id: &str, id: &str) -> AppResult<AttemptRow> {
-    sqlx::query_as(&format!("{ATTEMPT_SELECT} WHERE id = ? AND learner_id = ?"))
-        .bind(id)
-        .bind(learner_id)
-        .fetch_optional(db)
-        .await?
-        // Someone else's attempt reads exactly like a missing one: ids cannot be probed.
-        .ok_or_else(|| AppError::NotFound(format!("no attempt {id:?}")))
+    sqlx::query_as(&format!(
+        "{ATTEMPT_SELECT} WHERE id = $1 AND learner_id = $2"
+    ))
+    .bind(id)
+    .bind(learner_id)
+    .fetch_optional(db)
+    .await?
+    // Someone else's attempt reads exactly like a missing one: ids cannot be probed.
+    .ok_or_else(|| AppError::NotFound(format!("no attempt {id:?}")))
 }
 
 fn parse<T: serde::de::DeserializeOwned + Default>(s: &str) -> T {
@@ -544,8 +550,8 @@ pub async fn save(
         // device, a check or a submission that landed meanwhile is never overwritten; this one
         // reads again and merges over it (or finds the attempt submitted: 409).
         let done = sqlx::query(
-            "UPDATE attempts SET answers = ?
-             WHERE id = ? AND submitted_at IS NULL AND answers = ? AND checked = ?",
+            "UPDATE attempts SET answers = $1
+             WHERE id = $2 AND submitted_at IS NULL AND answers = $3 AND checked = $4",
         )
         .bind(serde_json::to_string(&merged).map_err(internal)?)
         .bind(id)
@@ -617,8 +623,8 @@ pub async fn check(db: &Db, learner_id: &str, id: &str, req: &CheckAnswer) -> Ap
                 let mut tx = super::write_tx(db).await?;
                 // Over exactly what was read (see `save`); otherwise read again and retry.
                 let done = sqlx::query(
-                    "UPDATE attempts SET answers = ?, checked = ?
-                     WHERE id = ? AND submitted_at IS NULL AND checked = ? AND answers = ?",
+                    "UPDATE attempts SET answers = $1, checked = $2
+                     WHERE id = $3 AND submitted_at IS NULL AND checked = $4 AND answers = $5",
                 )
                 .bind(serde_json::to_string(&answers).map_err(internal)?)
                 .bind(serde_json::to_string(&checked).map_err(internal)?)
@@ -736,9 +742,9 @@ async fn finalize_once(
     let mut tx = super::write_tx(db).await?;
     // Over exactly the answers scored: a save that landed meanwhile is scored, not overwritten.
     let done = sqlx::query(
-        "UPDATE attempts SET answers = ?, submitted_at = ?, submission_id = ?, auto_submitted = ?,
-             score = ?, max_score = ?, pct = ?, passed = ?, review = ?
-         WHERE id = ? AND submitted_at IS NULL AND answers = ? AND checked = ?",
+        "UPDATE attempts SET answers = $1, submitted_at = $2, submission_id = $3, auto_submitted = $4,
+             score = $5, max_score = $6, pct = $7, passed = $8, review = $9
+         WHERE id = $10 AND submitted_at IS NULL AND answers = $11 AND checked = $12",
     )
     .bind(serde_json::to_string(&answers).map_err(internal)?)
     .bind(at)
@@ -759,8 +765,10 @@ async fn finalize_once(
     }
     for f in &review {
         sqlx::query(
-            "INSERT OR REPLACE INTO attempt_answers (attempt_id, question_id, score, max_score, outcome)
-             VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO attempt_answers (attempt_id, question_id, score, max_score, outcome)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (attempt_id, question_id) DO UPDATE
+             SET score = excluded.score, max_score = excluded.max_score, outcome = excluded.outcome",
         )
         .bind(&a.id)
         .bind(&f.question_id)
@@ -794,7 +802,7 @@ fn outcome_str(o: Outcome) -> &'static str {
 
 /// Puts wrong and partly right answers in the wrong-answer book, due now in box 1.
 async fn note_mistakes(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     learner_id: &str,
     feedback: &[Feedback],
 ) -> AppResult<()> {
@@ -805,7 +813,7 @@ async fn note_mistakes(
     {
         sqlx::query(
             "INSERT INTO mistakes (learner_id, question_id, box, due_at, wrong_count, last_wrong_at)
-             VALUES (?, ?, 1, ?, 1, ?)
+             VALUES ($1, $2, 1, $3, 1, $4)
              ON CONFLICT (learner_id, question_id) DO UPDATE SET box = 1, due_at = excluded.due_at,
                  wrong_count = wrong_count + 1, last_wrong_at = excluded.last_wrong_at,
                  mastered_at = NULL",
@@ -823,7 +831,7 @@ async fn note_mistakes(
 /// Submits the learner's exam attempts on `quiz_id` whose time is up.
 async fn expire_open(db: &Db, learner_id: &str, quiz_id: &str) -> AppResult<()> {
     let rows: Vec<AttemptRow> = sqlx::query_as(&format!(
-        "{ATTEMPT_SELECT} WHERE learner_id = ? AND quiz_id = ? AND submitted_at IS NULL AND deadline_at < ?"
+        "{ATTEMPT_SELECT} WHERE learner_id = $1 AND quiz_id = $2 AND submitted_at IS NULL AND deadline_at < $3"
     ))
     .bind(learner_id)
     .bind(quiz_id)
@@ -839,7 +847,7 @@ async fn expire_open(db: &Db, learner_id: &str, quiz_id: &str) -> AppResult<()> 
 /// Submits every exam attempt whose time is up; returns how many. Run periodically by the server.
 pub async fn expire_all(db: &Db) -> AppResult<usize> {
     let rows: Vec<AttemptRow> = sqlx::query_as(&format!(
-        "{ATTEMPT_SELECT} WHERE submitted_at IS NULL AND deadline_at < ? LIMIT 500"
+        "{ATTEMPT_SELECT} WHERE submitted_at IS NULL AND deadline_at < $1 LIMIT 500"
     ))
     .bind(now_ms() - GRACE_MS)
     .fetch_all(db)
@@ -871,12 +879,12 @@ struct MistakeRow {
 /// `GET /mistakes/summary`.
 pub async fn mistake_summary(db: &Db, learner_id: &str) -> AppResult<MistakeSummary> {
     let (due, active, mastered, next): (i64, i64, i64, Option<i64>) = sqlx::query_as(&format!(
-        "SELECT COALESCE(SUM(m.mastered_at IS NULL AND m.due_at <= ?), 0),
+        "SELECT COALESCE(SUM(m.mastered_at IS NULL AND m.due_at <= $1), 0),
                 COALESCE(SUM(m.mastered_at IS NULL), 0),
                 COALESCE(SUM(m.mastered_at IS NOT NULL), 0),
                 MIN(CASE WHEN m.mastered_at IS NULL THEN m.due_at END)
          FROM mistakes m JOIN questions x ON x.id = m.question_id JOIN quizzes z ON z.id = x.quiz_id
-         WHERE m.learner_id = ? AND {REVIEWABLE}",
+         WHERE m.learner_id = $2 AND {REVIEWABLE}",
     ))
     .bind(now_ms())
     .bind(learner_id)
@@ -896,7 +904,7 @@ pub async fn mistakes(db: &Db, learner_id: &str, due_only: bool) -> AppResult<Mi
         "SELECT m.question_id, x.def, z.id AS quiz_id, z.title AS quiz_title, m.box AS box_no,
                 m.due_at, m.wrong_count
          FROM mistakes m JOIN questions x ON x.id = m.question_id JOIN quizzes z ON z.id = x.quiz_id
-         WHERE m.learner_id = ? AND m.mastered_at IS NULL AND (? = 0 OR m.due_at <= ?) AND {REVIEWABLE}
+         WHERE m.learner_id = $1 AND m.mastered_at IS NULL AND ($2 = 0 OR m.due_at <= $3) AND {REVIEWABLE}
          ORDER BY m.due_at, m.last_wrong_at DESC LIMIT 100",
     ))
     .bind(learner_id)
@@ -936,7 +944,7 @@ pub async fn review(
     let row: Option<(String, i64, String)> = sqlx::query_as(&format!(
         "SELECT x.def, m.box, x.quiz_id FROM mistakes m JOIN questions x ON x.id = m.question_id
          JOIN quizzes z ON z.id = x.quiz_id
-         WHERE m.learner_id = ? AND m.question_id = ? AND {REVIEWABLE}",
+         WHERE m.learner_id = $1 AND m.question_id = $2 AND {REVIEWABLE}",
     ))
     .bind(learner_id)
     .bind(question_id)
@@ -973,9 +981,9 @@ pub async fn review(
         )
     };
     sqlx::query(
-        "UPDATE mistakes SET box = ?, due_at = ?, reviewed_at = ?,
-             wrong_count = wrong_count + ?, mastered_at = CASE WHEN ? THEN ? END
-         WHERE learner_id = ? AND question_id = ?",
+        "UPDATE mistakes SET box = $1, due_at = $2, reviewed_at = $3,
+             wrong_count = wrong_count + $4, mastered_at = CASE WHEN $5 THEN $6 END
+         WHERE learner_id = $7 AND question_id = $8",
     )
     .bind(next_box)
     .bind(due)
@@ -998,13 +1006,13 @@ pub async fn review(
 /// Moves a guest's quiz attempts and wrong-answer book into the account they signed in to:
 /// attempts on quizzes the account never tried move whole; mistakes merge.
 pub async fn adopt(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     guest_id: &str,
     account_id: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE attempts SET learner_id = ?1 WHERE learner_id = ?2
-         AND quiz_id NOT IN (SELECT quiz_id FROM attempts WHERE learner_id = ?1)",
+        "UPDATE attempts SET learner_id = $1 WHERE learner_id = $2
+         AND quiz_id NOT IN (SELECT quiz_id FROM attempts WHERE learner_id = $1)",
     )
     .bind(account_id)
     .bind(guest_id)
@@ -1015,7 +1023,7 @@ pub async fn adopt(
     // and a pass among them towards a certificate). A guest's open attempt there stays behind,
     // since a learner has one open attempt per quiz.
     let rest: Vec<(String, String)> = sqlx::query_as(
-        "SELECT id, quiz_id FROM attempts WHERE learner_id = ? AND submitted_at IS NOT NULL
+        "SELECT id, quiz_id FROM attempts WHERE learner_id = $1 AND submitted_at IS NOT NULL
          ORDER BY quiz_id, number",
     )
     .bind(guest_id)
@@ -1023,9 +1031,9 @@ pub async fn adopt(
     .await?;
     for (id, quiz_id) in rest {
         sqlx::query(
-            "UPDATE attempts SET learner_id = ?1, number = 1 + (SELECT COALESCE(MAX(b.number), 0)
-                 FROM attempts b WHERE b.learner_id = ?1 AND b.quiz_id = ?2)
-             WHERE id = ?3",
+            "UPDATE attempts SET learner_id = $1, number = 1 + (SELECT COALESCE(MAX(b.number), 0)
+                 FROM attempts b WHERE b.learner_id = $1 AND b.quiz_id = $2)
+             WHERE id = $3",
         )
         .bind(account_id)
         .bind(&quiz_id)
@@ -1034,10 +1042,10 @@ pub async fn adopt(
         .await?;
     }
     sqlx::query(
-        "INSERT OR IGNORE INTO mistakes (learner_id, question_id, box, due_at, wrong_count,
+        "INSERT INTO mistakes (learner_id, question_id, box, due_at, wrong_count,
              last_wrong_at, reviewed_at, mastered_at)
-         SELECT ?, question_id, box, due_at, wrong_count, last_wrong_at, reviewed_at, mastered_at
-         FROM mistakes WHERE learner_id = ?",
+         SELECT $1, question_id, box, due_at, wrong_count, last_wrong_at, reviewed_at, mastered_at
+         FROM mistakes WHERE learner_id = $2 ON CONFLICT DO NOTHING",
     )
     .bind(account_id)
     .bind(guest_id)

@@ -1,7 +1,6 @@
 //! Course search: the filter types, and reading the page's rows.
 
 use jieti_api::{CourseSummary, Level};
-use sqlx::{QueryBuilder, Sqlite};
 
 use super::catalog::{CourseRow, COURSE_COLUMNS};
 use super::Db;
@@ -78,15 +77,15 @@ pub async fn courses_by_docs(
     if docs.is_empty() {
         return Ok(Vec::new());
     }
-    let mut qb = QueryBuilder::<Sqlite>::new(format!(
-        "SELECT c.doc, {COURSE_COLUMNS} FROM courses c JOIN institutions i ON i.id = c.institution_id WHERE c.doc IN ("
-    ));
-    let mut sep = qb.separated(", ");
+    let sql = format!(
+        "SELECT c.doc, {COURSE_COLUMNS} FROM courses c JOIN institutions i ON i.id = c.institution_id WHERE c.doc IN ({})",
+        crate::db::placeholders(1, docs.len())
+    );
+    let mut query = sqlx::query_as(&sql);
     for d in docs {
-        sep.push_bind(*d);
+        query = query.bind(*d);
     }
-    qb.push(")");
-    let rows: Vec<DocRow> = qb.build_query_as().fetch_all(db).await?;
+    let rows: Vec<DocRow> = query.fetch_all(db).await?;
     let mut by_doc: std::collections::HashMap<i64, CourseSummary> = rows
         .into_iter()
         .map(|r| {

@@ -74,6 +74,7 @@ struct IndexRow {
     rating_count: i64,
     completed_count: i64,
     learner_count: i64,
+    #[sqlx(try_from = "crate::db::Flag")]
     certificate: bool,
     institution_id: String,
     institution_name: String,

@@ -8,7 +8,7 @@
 //!
 //! Written once per database (a `meta` key), deterministic, and only into the demo catalog.
 
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Any, Transaction};
 
 use crate::auth;
 use crate::db::{self, Db};
@@ -53,18 +53,18 @@ pub async fn seed_activity(pool: &Db) -> Result<(), String> {
         return Ok(());
     }
     let lessons: Vec<(String, i64)> =
-        sqlx::query_as("SELECT id, duration_s FROM lessons WHERE course_id = ? ORDER BY position")
+        sqlx::query_as("SELECT id, duration_s FROM lessons WHERE course_id = $1 ORDER BY position")
             .bind(COURSE)
             .fetch_all(pool)
             .await
             .map_err(err)?;
     let questions: Vec<(String, String)> =
-        sqlx::query_as("SELECT id, def FROM questions WHERE quiz_id = ? ORDER BY position")
+        sqlx::query_as("SELECT id, def FROM questions WHERE quiz_id = $1 ORDER BY position")
             .bind(QUIZ)
             .fetch_all(pool)
             .await
             .map_err(err)?;
-    let pass_pct: Option<i64> = sqlx::query_scalar("SELECT pass_pct FROM quizzes WHERE id = ?")
+    let pass_pct: Option<i64> = sqlx::query_scalar("SELECT pass_pct FROM quizzes WHERE id = $1")
         .bind(QUIZ)
         .fetch_optional(pool)
         .await
@@ -99,7 +99,7 @@ const GIVEN: [&str; 10] = [
 ];
 
 async fn write(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     lessons: &[(String, i64)],
     points: &[(String, f64)],
     pass_pct: f64,
@@ -118,7 +118,7 @@ async fn write(
         // Enrolments spread over twelve weeks, more of them recently.
         let enrolled_at = now - ((1.0 - rng.next().sqrt()) * 84.0 * 86_400.0) as i64 - 3_600;
         sqlx::query(
-            "INSERT OR IGNORE INTO learners (id, created_at, display_name) VALUES (?, ?, ?)",
+            "INSERT INTO learners (id, created_at, display_name) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
         )
         .bind(&id)
         .bind(enrolled_at)
@@ -126,7 +126,7 @@ async fn write(
         .execute(&mut **tx)
         .await?;
         sqlx::query(
-            "INSERT OR IGNORE INTO enrollments (learner_id, course_id, enrolled_at) VALUES (?, ?, ?)",
+            "INSERT INTO enrollments (learner_id, course_id, enrolled_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
         )
         .bind(&id)
         .bind(COURSE)
@@ -149,9 +149,9 @@ async fn write(
             t += 3_600 + (rng.next() * 2.0 * 86_400.0) as i64;
             let t_at = t.min(now);
             sqlx::query(
-                "INSERT OR IGNORE INTO lesson_progress (learner_id, lesson_id, course_id, position,
+                "INSERT INTO lesson_progress (learner_id, lesson_id, course_id, position,
                      position_at_ms, seconds, reached_end, completed_at, updated_at_ms)
-                 VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?)",
+                 VALUES ($1, $2, $3, 0, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
             )
             .bind(&id)
             .bind(lesson)
@@ -170,7 +170,7 @@ async fn write(
         }
         if done == n {
             sqlx::query(
-                "UPDATE enrollments SET completed_at = ? WHERE learner_id = ? AND course_id = ?",
+                "UPDATE enrollments SET completed_at = $1 WHERE learner_id = $2 AND course_id = $3",
             )
             .bind(t.min(now))
             .bind(&id)
@@ -207,9 +207,9 @@ async fn write(
         let submitted = (t + 86_400).min(now) * 1000;
         let ids: Vec<&str> = points.iter().map(|p| p.0.as_str()).collect();
         sqlx::query(
-            "INSERT OR IGNORE INTO attempts (id, quiz_id, learner_id, number, started_at,
+            "INSERT INTO attempts (id, quiz_id, learner_id, number, started_at,
                  question_ids, submitted_at, score, max_score, pct, passed, review)
-             VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, '[]')",
+             VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $9, $10, '[]') ON CONFLICT DO NOTHING",
         )
         .bind(&attempt)
         .bind(QUIZ)
@@ -225,8 +225,8 @@ async fn write(
         .await?;
         for (question, s, pts, outcome) in rows {
             sqlx::query(
-                "INSERT OR IGNORE INTO attempt_answers (attempt_id, question_id, score, max_score, outcome)
-                 VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO attempt_answers (attempt_id, question_id, score, max_score, outcome)
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
             )
             .bind(&attempt)
             .bind(question)
@@ -239,7 +239,7 @@ async fn write(
         if db::certificates::issue_if_earned(tx, &id, COURSE).await? {
             // Dated when the simulated learner met the rule, not when the demo was seeded.
             sqlx::query(
-                "UPDATE certificates SET issued_at = ? WHERE learner_id = ? AND course_id = ?",
+                "UPDATE certificates SET issued_at = $1 WHERE learner_id = $2 AND course_id = $3",
             )
             .bind(t.min(now).max(submitted / 1000))
             .bind(&id)
@@ -260,10 +260,10 @@ pub async fn seed_demo_accounts(pool: &Db) -> Result<(), String> {
     for (email, role, institution) in DEMO_ACCOUNTS {
         sqlx::query(
             // Staff only where their institution exists (a database without the demo catalog).
-            "INSERT OR IGNORE INTO learners (id, created_at, email, display_name, password_hash,
+            "INSERT INTO learners (id, created_at, email, display_name, password_hash,
                  upgraded_at, role, institution_id)
-             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8
-             WHERE ?8 IS NULL OR EXISTS (SELECT 1 FROM institutions WHERE id = ?8)",
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8
+             WHERE $8 IS NULL OR EXISTS (SELECT 1 FROM institutions WHERE id = $8) ON CONFLICT DO NOTHING",
         )
         .bind(auth::new_learner_id())
         .bind(now)

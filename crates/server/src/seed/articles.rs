@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use jieti_api::{Block, Mark, Span};
 use serde::Deserialize;
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Any, Transaction};
 
 use super::demo::{DemoCourse, ManifestVideo};
 
@@ -191,12 +191,12 @@ pub(crate) fn text_chars(blocks: &[Block]) -> usize {
 
 /// Stores an article lesson's blocks.
 pub(super) async fn write(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     lesson_id: &str,
     blocks: &[Block],
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO lesson_articles (lesson_id, blocks, text_chars) VALUES (?, ?, ?)
+        "INSERT INTO lesson_articles (lesson_id, blocks, text_chars) VALUES ($1, $2, $3)
          ON CONFLICT (lesson_id) DO UPDATE SET blocks = excluded.blocks, text_chars = excluded.text_chars",
     )
     .bind(lesson_id)

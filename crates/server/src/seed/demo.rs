@@ -4,7 +4,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
 
 use serde::Deserialize;
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Any, Transaction};
 
 use super::articles;
 use crate::db::{self, Db};
@@ -230,7 +230,7 @@ fn check_captions(manifest: &mut Manifest, media: &Path) {
 }
 
 /// Upserts the categories only (the synthetic generator needs them too).
-pub(crate) async fn write_categories(tx: &mut Transaction<'_, Sqlite>) -> Result<(), String> {
+pub(crate) async fn write_categories(tx: &mut Transaction<'_, Any>) -> Result<(), String> {
     let demo: Demo = serde_json::from_str(DEMO_JSON).map_err(|e| format!("seed/demo.json: {e}"))?;
     write_category_rows(tx, &demo.categories)
         .await
@@ -238,13 +238,13 @@ pub(crate) async fn write_categories(tx: &mut Transaction<'_, Sqlite>) -> Result
 }
 
 async fn write_category_rows(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     categories: &[DemoCategory],
 ) -> Result<(), sqlx::Error> {
     for (pos, c) in categories.iter().enumerate() {
         sqlx::query(
             "INSERT INTO categories (id, position, hue, name_zh_hans, name_zh_hant, name_en)
-             VALUES (?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (id) DO UPDATE SET position = excluded.position, hue = excluded.hue,
                name_zh_hans = excluded.name_zh_hans, name_zh_hant = excluded.name_zh_hant,
                name_en = excluded.name_en",
@@ -262,7 +262,7 @@ async fn write_category_rows(
 }
 
 async fn write_demo(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Any>,
     demo: &Demo,
     manifest: Option<&Manifest>,
 ) -> Result<(), sqlx::Error> {
@@ -270,7 +270,7 @@ async fn write_demo(
     for i in &demo.institutions {
         sqlx::query(
             "INSERT INTO institutions (id, name, name_en, city, founded, verified, description, employment_rate)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
              ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_en = excluded.name_en,
                city = excluded.city, founded = excluded.founded, verified = excluded.verified,
                description = excluded.description, employment_rate = excluded.employment_rate",
@@ -303,7 +303,7 @@ async fn write_demo(
             "INSERT INTO courses (id, category_id, institution_id, title, subtitle, description, lang, level,
                price_fen, list_price_fen, certificate, rating, rating_count, learner_count,
                duration_minutes, lesson_count, published, tags, outcomes, requirements)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
              ON CONFLICT (id) DO UPDATE SET category_id = excluded.category_id,
                institution_id = excluded.institution_id, title = excluded.title,
                subtitle = excluded.subtitle, description = excluded.description, lang = excluded.lang,
@@ -339,7 +339,7 @@ async fn write_demo(
         // Seeded ratings as a distribution, plus any real reviews learners have written.
         let mut d = super::rating_distribution(c.rating, c.rating_count);
         let real: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT rating, COUNT(*) FROM reviews WHERE course_id = ? GROUP BY rating",
+            "SELECT rating, COUNT(*) FROM reviews WHERE course_id = $1 GROUP BY rating",
         )
         .bind(&c.id)
         .fetch_all(&mut **tx)
@@ -348,8 +348,8 @@ async fn write_demo(
             d[(stars.clamp(1, 5) - 1) as usize] += n;
         }
         sqlx::query(
-            "UPDATE courses SET ratings_1 = ?, ratings_2 = ?, ratings_3 = ?, ratings_4 = ?, ratings_5 = ?,
-               rating = ?, rating_count = ? WHERE id = ?",
+            "UPDATE courses SET ratings_1 = $1, ratings_2 = $2, ratings_3 = $3, ratings_4 = $4, ratings_5 = $5,
+               rating = $6, rating_count = $7 WHERE id = $8",
         )
         .bind(d[0])
         .bind(d[1])
@@ -364,12 +364,12 @@ async fn write_demo(
         // The syllabus is upserted, never replaced: deleting a lesson would delete learners'
         // progress and notes in it (ON DELETE CASCADE). Only what the demo no longer has goes.
         let lesson_total: usize = c.chapters.iter().map(|ch| ch.lessons.len()).sum();
-        sqlx::query("DELETE FROM lessons WHERE course_id = ? AND position > ?")
+        sqlx::query("DELETE FROM lessons WHERE course_id = $1 AND position > $2")
             .bind(&c.id)
             .bind(lesson_total as i64)
             .execute(&mut **tx)
             .await?;
-        sqlx::query("DELETE FROM chapters WHERE course_id = ? AND position >= ?")
+        sqlx::query("DELETE FROM chapters WHERE course_id = $1 AND position >= $2")
             .bind(&c.id)
             .bind(c.chapters.len() as i64)
             .execute(&mut **tx)
@@ -402,7 +402,7 @@ async fn write_demo(
         let mut position = 0i64;
         for (ch_pos, ch) in c.chapters.iter().enumerate() {
             sqlx::query(
-                "INSERT INTO chapters (course_id, position, title) VALUES (?, ?, ?)
+                "INSERT INTO chapters (course_id, position, title) VALUES ($1, $2, $3)
                  ON CONFLICT (course_id, position) DO UPDATE SET title = excluded.title",
             )
             .bind(&c.id)
@@ -419,7 +419,7 @@ async fn write_demo(
                 });
                 sqlx::query(
                     "INSERT INTO lessons (id, course_id, chapter_position, position, title, kind, duration_s, video_id)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                      ON CONFLICT (id) DO UPDATE SET chapter_position = excluded.chapter_position,
                        title = excluded.title, kind = excluded.kind, duration_s = excluded.duration_s,
                        video_id = excluded.video_id",
@@ -438,7 +438,7 @@ async fn write_demo(
                     let blocks = articles::article(c, &ch.title, &l.title, videos);
                     articles::write(tx, &lesson_id, &blocks).await?;
                 } else {
-                    sqlx::query("DELETE FROM lesson_articles WHERE lesson_id = ?")
+                    sqlx::query("DELETE FROM lesson_articles WHERE lesson_id = $1")
                         .bind(&lesson_id)
                         .execute(&mut **tx)
                         .await?;
@@ -449,12 +449,9 @@ async fn write_demo(
     Ok(())
 }
 
-async fn write_video(
-    tx: &mut Transaction<'_, Sqlite>,
-    v: &ManifestVideo,
-) -> Result<(), sqlx::Error> {
+async fn write_video(tx: &mut Transaction<'_, Any>, v: &ManifestVideo) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO videos (id, lang, title, duration_s, poster) VALUES (?, ?, ?, ?, ?)
+        "INSERT INTO videos (id, lang, title, duration_s, poster) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (id) DO UPDATE SET lang = excluded.lang, title = excluded.title,
            duration_s = excluded.duration_s, poster = excluded.poster",
     )
@@ -465,18 +462,18 @@ async fn write_video(
     .bind(&v.poster)
     .execute(&mut **tx)
     .await?;
-    sqlx::query("DELETE FROM video_renditions WHERE video_id = ?")
+    sqlx::query("DELETE FROM video_renditions WHERE video_id = $1")
         .bind(&v.id)
         .execute(&mut **tx)
         .await?;
-    sqlx::query("DELETE FROM video_captions WHERE video_id = ?")
+    sqlx::query("DELETE FROM video_captions WHERE video_id = $1")
         .bind(&v.id)
         .execute(&mut **tx)
         .await?;
     for r in &v.renditions {
         sqlx::query(
             "INSERT INTO video_renditions (video_id, id, kind, width, height, bitrate_kbps, bytes, path, mime)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(&v.id)
         .bind(&r.id)
@@ -491,13 +488,15 @@ async fn write_video(
         .await?;
     }
     for c in &v.captions {
-        sqlx::query("INSERT INTO video_captions (video_id, lang, label, path) VALUES (?, ?, ?, ?)")
-            .bind(&v.id)
-            .bind(&c.lang)
-            .bind(&c.label)
-            .bind(&c.path)
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO video_captions (video_id, lang, label, path) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&v.id)
+        .bind(&c.lang)
+        .bind(&c.label)
+        .bind(&c.path)
+        .execute(&mut **tx)
+        .await?;
     }
     Ok(())
 }

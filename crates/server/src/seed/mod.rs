@@ -12,7 +12,7 @@ pub use synthetic::seed_synthetic;
 /// Gives courses that have none a starting number of learners who completed them: 12–61 % of
 /// their learners, fixed per course. Real completions add to it (ADR 0010).
 pub(crate) async fn baseline_completions(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE courses SET completed_count = learner_count * (12 + (doc * 7919) % 50) / 100

@@ -1,6 +1,6 @@
 //! A synthetic catalog of N courses for benchmarks, the same for the same seed.
 
-use sqlx::{QueryBuilder, Sqlite};
+use crate::db::values_rows;
 
 use super::Rng;
 use crate::db::Db;
@@ -191,23 +191,26 @@ pub async fn seed_synthetic(db: &Db, n: u64, seed: u64) -> Result<(), String> {
 
     let mut rng = Rng::new(seed);
     let institutions = (n / 400).clamp(8, 5_000);
-    let mut qb = QueryBuilder::<Sqlite>::new(
-        "INSERT INTO institutions (id, name, city, verified, description) ",
+    let sql = format!(
+        "INSERT INTO institutions (id, name, city, verified, description) VALUES {}",
+        values_rows(institutions as usize, 5)
     );
-    qb.push_values(0..institutions, |mut b, i| {
+    let mut q = sqlx::query(&sql);
+    for i in 0..institutions {
         let city = *rng.pick(CITIES);
         let name = format!(
             "{city}{}{}",
             ["启航", "博文", "匠心", "新途", "优才", "鼎立", "华研", "明德"][(i % 8) as usize],
             rng.pick(SCHOOL_WORDS)
         );
-        b.push_bind(format!("syn-inst-{i}"))
-            .push_bind(name)
-            .push_bind(city)
-            .push_bind(rng.below(3) != 0)
-            .push_bind("");
-    });
-    qb.build().execute(&mut *tx).await.map_err(err)?;
+        q = q
+            .bind(format!("syn-inst-{i}"))
+            .bind(name)
+            .bind(city)
+            .bind(i64::from(rng.below(3) != 0))
+            .bind("");
+    }
+    q.execute(&mut *tx).await.map_err(err)?;
 
     let mut next = 0u64;
     while next < n {
@@ -215,65 +218,71 @@ pub async fn seed_synthetic(db: &Db, n: u64, seed: u64) -> Result<(), String> {
         let courses: Vec<SynCourse> = (next..end)
             .map(|i| SynCourse::make(&mut rng, i, institutions))
             .collect();
-        let mut qb = QueryBuilder::<Sqlite>::new(
+        let sql = format!(
             "INSERT INTO courses (id, category_id, institution_id, title, subtitle, description, lang, level,
                price_fen, certificate, rating, rating_count, learner_count, duration_minutes, lesson_count, published, tags,
-               ratings_1, ratings_2, ratings_3, ratings_4, ratings_5) ",
+               ratings_1, ratings_2, ratings_3, ratings_4, ratings_5) VALUES {}",
+            values_rows(courses.len(), 22)
         );
-        qb.push_values(&courses, |mut b, c| {
-            b.push_bind(&c.id)
-                .push_bind(c.category)
-                .push_bind(&c.institution)
-                .push_bind(&c.title)
-                .push_bind(&c.subtitle)
-                .push_bind(&c.description)
-                .push_bind("zh-Hans")
-                .push_bind(c.level)
-                .push_bind(c.price_fen)
-                .push_bind(c.certificate)
-                .push_bind(c.rating)
-                .push_bind(c.rating_count)
-                .push_bind(c.learner_count)
-                .push_bind(c.minutes)
-                .push_bind(4i64)
-                .push_bind(&c.published)
-                .push_bind(&c.tags);
+        let mut q = sqlx::query(&sql);
+        for c in &courses {
+            q = q
+                .bind(&c.id)
+                .bind(c.category)
+                .bind(&c.institution)
+                .bind(&c.title)
+                .bind(&c.subtitle)
+                .bind(&c.description)
+                .bind("zh-Hans")
+                .bind(c.level)
+                .bind(c.price_fen)
+                .bind(i64::from(c.certificate))
+                .bind(c.rating)
+                .bind(c.rating_count)
+                .bind(c.learner_count)
+                .bind(c.minutes)
+                .bind(4i64)
+                .bind(&c.published)
+                .bind(&c.tags);
             for n in c.ratings {
-                b.push_bind(n);
+                q = q.bind(n);
             }
-        });
-        qb.build().execute(&mut *tx).await.map_err(err)?;
-        let mut qb =
-            QueryBuilder::<Sqlite>::new("INSERT INTO chapters (course_id, position, title) ");
-        qb.push_values(
-            courses.iter().flat_map(|c| [(c, 0i64), (c, 1i64)]),
-            |mut b, (c, pos)| {
-                let title = if pos == 0 {
-                    "基础知识"
-                } else {
-                    "实战演练"
-                };
-                b.push_bind(&c.id).push_bind(pos).push_bind(title);
-            },
+        }
+        q.execute(&mut *tx).await.map_err(err)?;
+        let sql = format!(
+            "INSERT INTO chapters (course_id, position, title) VALUES {}",
+            values_rows(courses.len() * 2, 3)
         );
-        qb.build().execute(&mut *tx).await.map_err(err)?;
-        let mut qb = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO lessons (id, course_id, chapter_position, position, title, kind, duration_s) ",
+        let mut q = sqlx::query(&sql);
+        for c in &courses {
+            q = q
+                .bind(&c.id)
+                .bind(0i64)
+                .bind("基础知识")
+                .bind(&c.id)
+                .bind(1i64)
+                .bind("实战演练");
+        }
+        q.execute(&mut *tx).await.map_err(err)?;
+        let sql = format!(
+            "INSERT INTO lessons (id, course_id, chapter_position, position, title, kind, duration_s) VALUES {}",
+            values_rows(courses.len() * 4, 7)
         );
-        qb.push_values(
-            courses.iter().flat_map(|c| (1..=4i64).map(move |p| (c, p))),
-            |mut b, (c, p)| {
+        let mut q = sqlx::query(&sql);
+        for c in &courses {
+            for p in 1..=4i64 {
                 let kind = if p % 2 == 1 { "video" } else { "article" };
-                b.push_bind(format!("{}-{p}", c.id))
-                    .push_bind(&c.id)
-                    .push_bind((p - 1) / 2)
-                    .push_bind(p)
-                    .push_bind(format!("{}（第{p}讲）", c.topic))
-                    .push_bind(kind)
-                    .push_bind(c.minutes * 15);
-            },
-        );
-        qb.build().execute(&mut *tx).await.map_err(err)?;
+                q = q
+                    .bind(format!("{}-{p}", c.id))
+                    .bind(&c.id)
+                    .bind((p - 1) / 2)
+                    .bind(p)
+                    .bind(format!("{}（第{p}讲）", c.topic))
+                    .bind(kind)
+                    .bind(c.minutes * 15);
+            }
+        }
+        q.execute(&mut *tx).await.map_err(err)?;
         next = end;
     }
     crate::db::set_meta(
