@@ -23,7 +23,8 @@ fi
 # Debian packages: the browser and its driver for tests, brotli for precompression and the budget,
 # ffmpeg + espeak-ng + CJK fonts to make the demo lesson videos and captions.
 # sqlite3: the e2e tests read the server's database to check that progress arrived exactly once.
-apt_packages=(chromium chromium-driver brotli ffmpeg espeak-ng fonts-noto-cjk sqlite3)
+# postgresql: the server tests run against PostgreSQL too (scripts/postgres.sh starts a throwaway one).
+apt_packages=(chromium chromium-driver brotli ffmpeg espeak-ng fonts-noto-cjk sqlite3 postgresql)
 # Build and script tools, from Debian only when the machine has none of its own.
 command -v cc >/dev/null || apt_packages+=(build-essential pkg-config)
 command -v python3 >/dev/null || apt_packages+=(python3)

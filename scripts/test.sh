@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # README command (b): set up, then run every test — formatting and lints, the native cargo tests
-# (API types, server over real SQLite files: contract, authorisation matrix, crash safety, logs),
+# (API types, server over real SQLite files: contract, authorisation matrix, crash safety, logs;
+# then the server's again on a real PostgreSQL),
 # Schemathesis against the contract, the wasm-bindgen tests in headless Chromium, the release
 # build with its size budget, the Playwright e2e suite against the real server (XSS corpus, CSP,
 # client resilience too), then Lighthouse, memory and long tasks, which print their figures and
@@ -31,6 +32,17 @@ step "format (cargo fmt --check)" cargo fmt --all -- --check
 step "lints (cargo clippy, native crates)" cargo clippy -p jieti-api -p jieti-server --all-targets -- -D warnings
 step "lints (cargo clippy, the wasm app)" cargo clippy -p jieti --target wasm32-unknown-unknown --all-targets -- -D warnings
 step "native tests (cargo test)" cargo test -p jieti-api -p jieti-server
+# The same server suite on PostgreSQL: a throwaway Debian PostgreSQL on loopback, one fresh
+# database per test (tests/common.rs), removed afterwards.
+server_tests_on_postgres() {
+  local url rc=0
+  url="$(bash scripts/postgres.sh start)" || return 1
+  echo "PostgreSQL: $url"
+  JIETI_TEST_POSTGRES="$url" cargo test -p jieti-server || rc=$?
+  bash scripts/postgres.sh stop
+  return "$rc"
+}
+step "native server tests on PostgreSQL" server_tests_on_postgres
 # Schemathesis against the OpenAPI document on the real server: bounded, seeded, prints its counts.
 step "API fuzzing (Schemathesis) against the contract" bash scripts/fuzz-api.sh
 step "wasm tests in headless Chromium (wasm-bindgen-test)" \

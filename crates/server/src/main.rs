@@ -124,7 +124,7 @@ enum BenchCommand {
 
 #[derive(Args)]
 struct DbArgs {
-    /// Database URL (`sqlite://path`) or a plain SQLite file path.
+    /// Database URL: `sqlite://path` or a plain file path (embedded SQLite), or `postgres://user@host/db`.
     #[arg(
         long,
         env = "JIETI_DATABASE_URL",

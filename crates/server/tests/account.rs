@@ -218,7 +218,7 @@ async fn sign_in_sign_out_expiry_and_rate_limit() {
     )
     .await;
     let t2 = s2["token"].as_str().unwrap();
-    sqlx::query("UPDATE sessions SET expires_at = 0 WHERE token_hash = ?")
+    sqlx::query("UPDATE sessions SET expires_at = 0 WHERE token_hash = $1")
         .bind(jieti_server::auth::token_hash(t2))
         .execute(&app.db)
         .await
@@ -519,7 +519,7 @@ async fn the_institution_page_computes_its_quality_index_from_the_data() {
     let employment = q0["employment_rate"].as_f64();
     // Completion: completed over learners, summed over its courses (from the database).
     let (done, learners): (i64, i64) = sqlx::query_as(
-        "SELECT SUM(completed_count), SUM(learner_count) FROM courses WHERE institution_id = ?",
+        "SELECT CAST(SUM(completed_count) AS BIGINT), CAST(SUM(learner_count) AS BIGINT) FROM courses WHERE institution_id = $1",
     )
     .bind(&inst)
     .fetch_one(&app.db)

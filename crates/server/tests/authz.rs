@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use axum::http::{Method, StatusCode};
 use common::{call, embed_token, guest, test_app, TestApp};
+use jieti_server::db;
 use jieti_server::db::learners::set_role;
 use serde_json::{json, Value};
 
@@ -311,13 +312,14 @@ async fn learner_a(app: &TestApp) -> (String, String, String, String) {
         done["result"]["passed"], true,
         "A passes the graded quiz: {done}"
     );
-    let certificate: String =
-        sqlx::query_scalar("SELECT code FROM certificates WHERE learner_id = ? AND course_id = ?")
-            .bind(&id)
-            .bind(COURSE_X)
-            .fetch_one(&app.db)
-            .await
-            .expect("A holds a certificate");
+    let certificate: String = sqlx::query_scalar(
+        "SELECT code FROM certificates WHERE learner_id = $1 AND course_id = $2",
+    )
+    .bind(&id)
+    .bind(COURSE_X)
+    .fetch_one(&app.db)
+    .await
+    .expect("A holds a certificate");
     let practice = ok(
         app,
         "POST",
@@ -530,19 +532,26 @@ fn excerpt(v: &Value) -> String {
 // ---------------------------------------------------------------------------------------------
 
 /// Every row of `table` where `column = value`, each as its quoted columns joined, sorted.
-async fn rows_of(db: &jieti_server::db::Db, table: &str, column: &str, value: &str) -> Vec<String> {
-    let columns: Vec<String> = sqlx::query_scalar("SELECT name FROM pragma_table_info(?)")
-        .bind(table)
-        .fetch_all(db)
-        .await
-        .expect("columns");
+async fn rows_of(db: &db::Db, table: &str, column: &str, value: &str) -> Vec<String> {
+    let postgres = db::backend(db) == db::Backend::Postgres;
+    let columns: Vec<String> = sqlx::query_scalar(if postgres {
+        "SELECT CAST(column_name AS TEXT) FROM information_schema.columns
+         WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position"
+    } else {
+        "SELECT name FROM pragma_table_info($1)"
+    })
+    .bind(table)
+    .fetch_all(db)
+    .await
+    .expect("columns");
+    let quote = if postgres { "quote_nullable" } else { "quote" };
     let select = columns
         .iter()
-        .map(|c| format!("quote(\"{c}\")"))
+        .map(|c| format!("{quote}(\"{c}\")"))
         .collect::<Vec<_>>()
         .join(" || '|' || ");
     sqlx::query_scalar(&format!(
-        "SELECT {select} FROM \"{table}\" WHERE \"{column}\" = ? ORDER BY 1"
+        "SELECT {select} FROM \"{table}\" WHERE \"{column}\" = $1 ORDER BY 1"
     ))
     .bind(value)
     .fetch_all(db)
@@ -554,14 +563,19 @@ async fn rows_of(db: &jieti_server::db::Db, table: &str, column: &str, value: &s
 /// password is allowed to anyone), A's learner row, and X's embed settings; keyed `A:table`
 /// or `X:table`.
 async fn snapshot(app: &TestApp, fx: &Fixtures) -> BTreeMap<String, Vec<String>> {
-    let tables: Vec<String> = sqlx::query_scalar(
-        "SELECT m.name FROM sqlite_master m WHERE m.type = 'table' AND m.name != 'sessions'
+    let tables: Vec<String> =
+        sqlx::query_scalar(if db::backend(&app.db) == db::Backend::Postgres {
+            "SELECT CAST(table_name AS TEXT) FROM information_schema.columns
+         WHERE table_schema = 'public' AND column_name = 'learner_id' AND table_name != 'sessions'
+         ORDER BY 1"
+        } else {
+            "SELECT m.name FROM sqlite_master m WHERE m.type = 'table' AND m.name != 'sessions'
          AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) p WHERE p.name = 'learner_id')
-         ORDER BY m.name",
-    )
-    .fetch_all(&app.db)
-    .await
-    .expect("tables");
+         ORDER BY m.name"
+        })
+        .fetch_all(&app.db)
+        .await
+        .expect("tables");
     let mut out = BTreeMap::new();
     for t in tables {
         let rows = rows_of(&app.db, &t, "learner_id", &fx.learner_a).await;

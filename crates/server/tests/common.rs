@@ -1,4 +1,5 @@
-//! Shared test fixtures: a real server app over a temporary SQLite file.
+//! Shared test fixtures: a real server app over a temporary SQLite file, or a fresh PostgreSQL
+//! database when `JIETI_TEST_POSTGRES` names a server (scripts/test.sh runs the suite both ways).
 
 #![allow(dead_code)]
 
@@ -16,15 +17,94 @@ pub struct TestApp {
     pub router: Router,
     pub db: db::Db,
     pub dir: tempfile::TempDir,
+    /// Dropped last: a PostgreSQL database goes when the test ends.
+    pub database: TestDb,
+}
+
+/// A test's own empty database: a SQLite file in the test's folder, or, when
+/// `JIETI_TEST_POSTGRES` holds a server's URL (scripts/postgres.sh), a database made on it for
+/// this test alone and dropped with this value.
+pub struct TestDb {
+    /// What the server is given as `--database-url`.
+    pub url: String,
+    /// The PostgreSQL server's URL and this database's name.
+    postgres: Option<(String, String)>,
+}
+
+impl TestDb {
+    /// A fresh database named after `name` (a file `dir/name.db` on SQLite).
+    pub async fn new(dir: &Path, name: &str) -> TestDb {
+        use sqlx::Connection;
+        use std::sync::atomic::{AtomicU32, Ordering};
+        let Some(server) = std::env::var("JIETI_TEST_POSTGRES")
+            .ok()
+            .filter(|u| !u.is_empty())
+        else {
+            return TestDb {
+                url: format!("sqlite://{}", dir.join(format!("{name}.db")).display()),
+                postgres: None,
+            };
+        };
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let db = format!(
+            "t_{name}_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let mut admin = sqlx::PgConnection::connect(&server)
+            .await
+            .expect("connect to the test PostgreSQL (JIETI_TEST_POSTGRES)");
+        sqlx::query(&format!("CREATE DATABASE {db}"))
+            .execute(&mut admin)
+            .await
+            .expect("create a test database");
+        let base = server.rsplit_once('/').map_or(server.as_str(), |(b, _)| b);
+        TestDb {
+            url: format!("{base}/{db}"),
+            postgres: Some((server.clone(), db)),
+        }
+    }
+
+    /// Whether this test runs on PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        self.postgres.is_some()
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some((server, db)) = self.postgres.take() else {
+            return;
+        };
+        // Drop may run inside the test's runtime, which cannot block: a thread of its own.
+        let _ = std::thread::spawn(move || {
+            use sqlx::Connection;
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async {
+                if let Ok(mut admin) = sqlx::PgConnection::connect(&server).await {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+                        .execute(&mut admin)
+                        .await;
+                }
+            });
+        })
+        .join();
+    }
 }
 
 /// A fresh database seeded with the demo catalog, a fake built app and a media folder.
 pub async fn test_app() -> TestApp {
+    // A failing test shows the server's own errors (the detail behind an "internal error").
+    let _ = tracing_subscriber::fmt()
+        .with_test_writer()
+        .with_env_filter("jieti_server=error")
+        .try_init();
     let dir = tempfile::tempdir().expect("temp dir");
-    let db_path = dir.path().join("jieti.db");
-    let pool = db::connect(db_path.to_str().expect("utf-8 path"))
-        .await
-        .expect("connect");
+    let database = TestDb::new(dir.path(), "jieti").await;
+    let pool = db::connect(&database.url).await.expect("connect");
     let media = dir.path().join("media");
     std::fs::create_dir_all(media.join("videos/sample")).expect("media dir");
     std::fs::write(
@@ -52,6 +132,7 @@ pub async fn test_app() -> TestApp {
         router: app(state),
         db: pool,
         dir,
+        database,
     }
 }
 

@@ -842,7 +842,7 @@ async fn quiz_flow_matches_the_documented_schemas() {
         200,
     )
     .await;
-    sqlx::query("UPDATE attempts SET deadline_at = deadline_at - 700000 WHERE id = ?")
+    sqlx::query("UPDATE attempts SET deadline_at = deadline_at - 700000 WHERE id = $1")
         .bind(&second_id)
         .execute(&app.db)
         .await

@@ -12,7 +12,7 @@ mod common;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
@@ -20,8 +20,7 @@ use std::time::{Duration, Instant};
 
 use jieti_api::ProgressAction;
 use serde_json::{json, Value};
-use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{ConnectOptions, Connection, Row};
+use sqlx::{Connection, Row};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -49,12 +48,12 @@ struct Server {
 }
 
 impl Server {
-    fn start(dir: &Path) -> Server {
+    fn start(dir: &Path, database_url: &str) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_jieti-server"))
             .arg("serve")
             .args(["--addr", "127.0.0.1:0"])
             .arg("--database-url")
-            .arg(format!("sqlite://{}", dir.join("crash.db").display()))
+            .arg(database_url)
             .arg("--media")
             .arg(dir.join("media"))
             // Missing on purpose: the API alone is served.
@@ -517,20 +516,26 @@ struct Snapshot {
     attempts: Vec<AttemptRow>,
 }
 
-/// Reads the database file read-only, as found (after a kill: what a restart recovers).
-async fn snapshot(db: &Path, learners: &HashSet<&str>) -> Snapshot {
-    let mut c = SqliteConnectOptions::new()
-        .filename(db)
-        .read_only(true)
-        .connect()
+/// Reads the database as found (after a kill: what a restart recovers); a SQLite file read-only,
+/// after checking that it is not damaged.
+async fn snapshot(database: &common::TestDb, learners: &HashSet<&str>) -> Snapshot {
+    sqlx::any::install_default_drivers();
+    let url = if database.is_postgres() {
+        database.url.clone()
+    } else {
+        format!("{}?mode=ro", database.url)
+    };
+    let mut c = sqlx::AnyConnection::connect(&url)
         .await
-        .expect("open the database read-only");
-    let check: String = sqlx::query_scalar("PRAGMA quick_check")
-        .fetch_one(&mut c)
-        .await
-        .expect("quick_check");
-    assert_eq!(check, "ok", "the database file is damaged");
-    let mine = |r: &sqlx::sqlite::SqliteRow| learners.contains(r.get::<&str, _>("learner_id"));
+        .expect("open the database");
+    if !database.is_postgres() {
+        let check: String = sqlx::query_scalar("PRAGMA quick_check")
+            .fetch_one(&mut c)
+            .await
+            .expect("quick_check");
+        assert_eq!(check, "ok", "the database file is damaged");
+    }
+    let mine = |r: &sqlx::any::AnyRow| learners.contains(r.get::<&str, _>("learner_id"));
     let events =
         sqlx::query("SELECT learner_id, id, lesson_id, at_ms, action FROM progress_events")
             .fetch_all(&mut c)
@@ -557,13 +562,17 @@ async fn snapshot(db: &Path, learners: &HashSet<&str>) -> Snapshot {
     .map(|r| {
         (
             (r.get("learner_id"), r.get("lesson_id")),
-            (r.get("position"), r.get("seconds"), r.get("done")),
+            (
+                r.get("position"),
+                r.get("seconds"),
+                r.get::<jieti_server::db::Flag, _>("done").0,
+            ),
         )
     })
     .collect();
     let attempts = sqlx::query(
         "SELECT a.id, a.learner_id, a.number, a.submitted_at, a.submission_id, a.score, a.answers,
-                json_array_length(a.question_ids) AS questions,
+                a.question_ids,
                 (SELECT COUNT(*) FROM attempt_answers x WHERE x.attempt_id = a.id) AS answer_rows
          FROM attempts a ORDER BY a.learner_id, a.number",
     )
@@ -580,7 +589,9 @@ async fn snapshot(db: &Path, learners: &HashSet<&str>) -> Snapshot {
         submission_id: r.get("submission_id"),
         score: r.get("score"),
         answers: r.get("answers"),
-        questions: r.get("questions"),
+        questions: serde_json::from_str::<Vec<String>>(r.get("question_ids"))
+            .expect("question ids")
+            .len() as i64,
         answer_rows: r.get("answer_rows"),
     })
     .collect();
@@ -865,7 +876,7 @@ struct Round {
 async fn acknowledged_writes_survive_sigkill_and_resends_arrive_once() {
     let started = Instant::now();
     let dir = tempfile::tempdir().expect("temp dir");
-    let db: PathBuf = dir.path().join("crash.db");
+    let database = common::TestDb::new(dir.path(), "crash").await;
     common::write_media_manifest(&dir.path().join("media"));
     let seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -874,7 +885,7 @@ async fn acknowledged_writes_survive_sigkill_and_resends_arrive_once() {
         | 1;
     let mut rng = Rng(seed);
 
-    let mut server = Server::start(dir.path());
+    let mut server = Server::start(dir.path(), &database.url);
     let (learners, lessons) = setup(&server.addr).await;
     let now_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -957,14 +968,14 @@ async fn acknowledged_writes_survive_sigkill_and_resends_arrive_once() {
         }
 
         // --- What the file holds right after the kill.
-        let snap = snapshot(&db, &ids).await;
+        let snap = snapshot(&database, &ids).await;
         rounds.push(Round {
             in_flight_at_kill,
             ..check_after_kill(&sh, &snap, round)
         });
 
         // --- Restart on the same file; the client resends everything it ever sent.
-        server = Server::start(dir.path());
+        server = Server::start(dir.path(), &database.url);
         let mut per_learner = Vec::new();
         for l in 0..EVENT_LEARNERS + QUIZ_LEARNERS {
             let (sh, counts, addr) = (sh.clone(), resend.clone(), server.addr.clone());
@@ -992,11 +1003,11 @@ async fn acknowledged_writes_survive_sigkill_and_resends_arrive_once() {
         }
 
         // --- Now each event and submission is there exactly once.
-        check_after_resend(&sh, &snapshot(&db, &ids).await, round);
+        check_after_resend(&sh, &snapshot(&database, &ids).await, round);
     }
 
     // --- The same through the API: what the learners see.
-    let snap = snapshot(&db, &ids).await;
+    let snap = snapshot(&database, &ids).await;
     let want = expected_progress(&sh, &snap);
     for (l, learner) in sh.learners.iter().enumerate() {
         let p = get(

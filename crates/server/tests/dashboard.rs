@@ -761,7 +761,7 @@ async fn enrolled_courses_resume_point_quiz_figures_and_due_mistakes() {
 
 /// Certificates of `course` (the demo seed issues some on another course of its own).
 async fn certificate_count(app: &TestApp, course: &str) -> i64 {
-    sqlx::query_scalar("SELECT COUNT(*) FROM certificates WHERE course_id = ?")
+    sqlx::query_scalar("SELECT COUNT(*) FROM certificates WHERE course_id = $1")
         .bind(course)
         .fetch_one(&app.db)
         .await
@@ -845,7 +845,7 @@ async fn a_certificate_needs_every_lesson_and_a_passed_graded_quiz_and_anyone_ca
     );
     // Look-alikes read out over the phone: O for 0, I and L for 1. Give it a code with both.
     let known = "10SAFE0C0DE1TEST0XYZ";
-    sqlx::query("UPDATE certificates SET code = ? WHERE code = ?")
+    sqlx::query("UPDATE certificates SET code = $1 WHERE code = $2")
         .bind(known)
         .bind(&code)
         .execute(&app.db)

@@ -2,6 +2,8 @@
 //! taken through sign-up, sign-in (right and wrong), authenticated calls, sign-out and a forged
 //! token; afterwards its whole log must contain no password, no token and no token hash.
 
+mod common;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
@@ -56,9 +58,12 @@ fn sha256_hex(s: &str) -> String {
 #[test]
 fn the_log_holds_no_password_and_no_token() {
     let dir = tempfile::tempdir().expect("temp dir");
+    let database = tokio::runtime::Runtime::new()
+        .expect("runtime")
+        .block_on(common::TestDb::new(dir.path(), "logs"));
     let mut child = Command::new(env!("CARGO_BIN_EXE_jieti-server"))
         .args(["serve", "--addr", "127.0.0.1:0", "--database-url"])
-        .arg(format!("sqlite://{}", dir.path().join("logs.db").display()))
+        .arg(&database.url)
         .arg("--media")
         .arg(dir.path().join("media"))
         .arg("--dist")

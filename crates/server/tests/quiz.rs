@@ -988,7 +988,7 @@ async fn db_count(app: &TestApp, sql: &str, bind: &str) -> i64 {
 }
 
 async fn set_deadline(app: &TestApp, attempt: &str, deadline: i64) {
-    let done = sqlx::query("UPDATE attempts SET deadline_at = ? WHERE id = ?")
+    let done = sqlx::query("UPDATE attempts SET deadline_at = $1 WHERE id = $2")
         .bind(deadline)
         .bind(attempt)
         .execute(&app.db)
@@ -1339,23 +1339,24 @@ async fn attempts_resume_are_limited_and_submit_once() {
     assert_eq!(
         db_count(
             &app,
-            "SELECT COUNT(*) FROM attempt_answers WHERE attempt_id = ?",
+            "SELECT COUNT(*) FROM attempt_answers WHERE attempt_id = $1",
             &aid
         )
         .await,
         8
     );
-    let sub: Option<String> = sqlx::query_scalar("SELECT submission_id FROM attempts WHERE id = ?")
-        .bind(&aid)
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let sub: Option<String> =
+        sqlx::query_scalar("SELECT submission_id FROM attempts WHERE id = $1")
+            .bind(&aid)
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
     assert_eq!(sub.as_deref(), Some("submit-once-01"));
     // The partly right answer went in the book once.
     assert_eq!(
         db_count(
             &app,
-            "SELECT wrong_count FROM mistakes WHERE question_id = ?",
+            "SELECT wrong_count FROM mistakes WHERE question_id = $1",
             "zt-att-multi"
         )
         .await,
@@ -1411,7 +1412,7 @@ async fn attempts_resume_are_limited_and_submit_once() {
     assert_eq!(
         db_count(
             &app,
-            "SELECT COUNT(*) FROM attempts WHERE quiz_id = ?",
+            "SELECT COUNT(*) FROM attempts WHERE quiz_id = $1",
             "zt-att"
         )
         .await,
@@ -1526,7 +1527,7 @@ async fn practice_checks_one_answer_and_locks_it() {
     assert_eq!(
         db_count(
             &app,
-            "SELECT wrong_count FROM mistakes WHERE question_id = ?",
+            "SELECT wrong_count FROM mistakes WHERE question_id = $1",
             "zt-prac-single"
         )
         .await,
@@ -1857,7 +1858,7 @@ async fn the_exam_clock_is_the_servers() {
     assert_eq!(
         db_count(
             &app,
-            "SELECT COUNT(*) FROM attempt_answers WHERE attempt_id = ?",
+            "SELECT COUNT(*) FROM attempt_answers WHERE attempt_id = $1",
             &aid
         )
         .await,
@@ -1902,7 +1903,7 @@ async fn the_exam_clock_is_the_servers() {
     set_deadline(&app, &bid, now_ms() - 60_000).await;
     assert_eq!(expire_all(&app.db).await.expect("sweep"), 1);
     let (submitted, auto, score): (Option<i64>, i64, Option<f64>) =
-        sqlx::query_as("SELECT submitted_at, auto_submitted, score FROM attempts WHERE id = ?")
+        sqlx::query_as("SELECT submitted_at, auto_submitted, score FROM attempts WHERE id = $1")
             .bind(&bid)
             .fetch_one(&app.db)
             .await
@@ -2329,7 +2330,7 @@ async fn a_guests_attempts_and_mistakes_move_to_the_account_on_sign_in() {
     assert_eq!(
         db_count(
             &app,
-            "SELECT COUNT(*) FROM attempts WHERE learner_id = ? AND quiz_id <> 'zt-adopt-both'",
+            "SELECT COUNT(*) FROM attempts WHERE learner_id = $1 AND quiz_id <> 'zt-adopt-both'",
             &gid
         )
         .await,
@@ -2504,7 +2505,7 @@ async fn simultaneous_starts_submits_and_checks_stay_consistent() {
     assert_eq!(
         db_count(
             &app,
-            "SELECT COUNT(*) FROM attempts WHERE quiz_id = ?",
+            "SELECT COUNT(*) FROM attempts WHERE quiz_id = $1",
             "zt-race"
         )
         .await,
@@ -2543,7 +2544,7 @@ async fn simultaneous_starts_submits_and_checks_stay_consistent() {
     assert_eq!(
         db_count(
             &app,
-            "SELECT COUNT(*) FROM attempt_answers WHERE attempt_id = ?",
+            "SELECT COUNT(*) FROM attempt_answers WHERE attempt_id = $1",
             &aid
         )
         .await,
@@ -2551,7 +2552,7 @@ async fn simultaneous_starts_submits_and_checks_stay_consistent() {
     );
     let wrong = db_count(
         &app,
-        "SELECT COALESCE(MAX(wrong_count), 0) FROM mistakes WHERE learner_id = (SELECT learner_id FROM attempts WHERE id = ?)",
+        "SELECT COALESCE(MAX(wrong_count), 0) FROM mistakes WHERE learner_id = (SELECT learner_id FROM attempts WHERE id = $1)",
         &aid,
     )
     .await;
@@ -2592,7 +2593,7 @@ async fn simultaneous_starts_submits_and_checks_stay_consistent() {
     assert!(
         db_count(
             &app,
-            "SELECT COUNT(*) FROM mistakes WHERE question_id = ? AND wrong_count > 1",
+            "SELECT COUNT(*) FROM mistakes WHERE question_id = $1 AND wrong_count > 1",
             "zt-race-p-single"
         )
         .await

@@ -353,7 +353,7 @@ async fn sort_orders() {
     // Completion rate: completed over learners, highest first (checked against the database).
     let (by_completion, _) = all(&app, "sort=completion").await;
     let rates: Vec<(String, f64)> = sqlx::query_as(
-        "SELECT id, CAST(completed_count AS REAL) / MAX(learner_count, 1) FROM courses",
+        "SELECT id, CAST(completed_count AS DOUBLE PRECISION) / CASE WHEN learner_count > 1 THEN learner_count ELSE 1 END FROM courses",
     )
     .fetch_all(&app.db)
     .await

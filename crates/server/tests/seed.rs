@@ -1,17 +1,19 @@
 //! Seeding: the demo catalog is idempotent, the synthetic one deterministic by seed.
 
+mod common;
+
 use jieti_server::{db, seed};
 
-async fn fresh_db(dir: &tempfile::TempDir) -> db::Db {
-    db::connect(dir.path().join("t.db").to_str().unwrap())
-        .await
-        .unwrap()
+/// A fresh database (SQLite, or PostgreSQL under JIETI_TEST_POSTGRES), kept while the pair lives.
+async fn fresh_db(dir: &tempfile::TempDir) -> (db::Db, common::TestDb) {
+    let database = common::TestDb::new(dir.path(), "t").await;
+    (db::connect(&database.url).await.unwrap(), database)
 }
 
 #[tokio::test]
 async fn demo_seed_is_idempotent_and_consistent() {
     let dir = tempfile::tempdir().unwrap();
-    let pool = fresh_db(&dir).await;
+    let (pool, _database) = fresh_db(&dir).await;
     let media = dir.path().join("no-media");
     let first = seed::seed_demo(&pool, &media).await.unwrap();
     assert!(matches!(first, seed::DemoOutcome::Seeded { courses, videos: 0 } if courses >= 40));
@@ -53,7 +55,7 @@ async fn demo_seed_is_idempotent_and_consistent() {
 #[tokio::test]
 async fn demo_seed_links_video_lessons_to_generated_media() {
     let dir = tempfile::tempdir().unwrap();
-    let pool = fresh_db(&dir).await;
+    let (pool, _database) = fresh_db(&dir).await;
     let media = dir.path().join("media");
     std::fs::create_dir_all(&media).unwrap();
     std::fs::write(
@@ -87,7 +89,7 @@ async fn demo_seed_links_video_lessons_to_generated_media() {
 #[tokio::test]
 async fn synthetic_catalog_is_deterministic_by_seed() {
     let dir = tempfile::tempdir().unwrap();
-    let pool = fresh_db(&dir).await;
+    let (pool, _database) = fresh_db(&dir).await;
     let titles = |pool: db::Db| async move {
         sqlx::query_scalar::<_, String>(
             "SELECT title FROM courses WHERE id LIKE 'syn-%' ORDER BY id",

@@ -52,7 +52,7 @@ async fn quiz_figures(
         Option<f64>,
         Option<String>,
     )> = sqlx::query_as(
-        "SELECT a.id, COALESCE(a.pct, 0), COALESCE(a.passed, 0),
+        "SELECT a.id, COALESCE(a.pct, 0.0), COALESCE(a.passed, 0),
                     aa.question_id, aa.score, aa.max_score, aa.outcome
              FROM attempts a LEFT JOIN attempt_answers aa ON aa.attempt_id = a.id
              WHERE a.quiz_id = $1 AND a.submitted_at IS NOT NULL
@@ -157,8 +157,8 @@ pub async fn course(db: &Db, course_id: &str) -> AppResult<Option<CourseAnalytic
         return Ok(None);
     };
     let (enrolled, completed, avg_s): (i64, i64, Option<f64>) = sqlx::query_as(
-        "SELECT COUNT(*), COALESCE(SUM(completed_at IS NOT NULL), 0),
-                AVG(CASE WHEN completed_at IS NOT NULL THEN completed_at - enrolled_at END)
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN completed_at IS NOT NULL THEN 1 ELSE 0 END), 0),
+                CAST(AVG(CASE WHEN completed_at IS NOT NULL THEN completed_at - enrolled_at END) AS DOUBLE PRECISION)
          FROM enrollments WHERE course_id = $1",
     )
     .bind(course_id)
@@ -188,7 +188,7 @@ pub async fn course(db: &Db, course_id: &str) -> AppResult<Option<CourseAnalytic
     let funnel: Vec<(String, String, i64, i64)> = sqlx::query_as(
         "SELECT l.id, l.title, COALESCE(f.started, 0), COALESCE(f.completed, 0)
          FROM lessons l LEFT JOIN (
-            SELECT p.lesson_id, COUNT(*) AS started, SUM(p.completed_at IS NOT NULL) AS completed
+            SELECT p.lesson_id, COUNT(*) AS started, SUM(CASE WHEN p.completed_at IS NOT NULL THEN 1 ELSE 0 END) AS completed
             FROM lesson_progress p JOIN enrollments e
               ON e.learner_id = p.learner_id AND e.course_id = p.course_id
             WHERE p.course_id = $1 GROUP BY p.lesson_id) f ON f.lesson_id = l.id
@@ -302,9 +302,9 @@ pub async fn institution(
         return Ok(None);
     };
     let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
-        "SELECT c.id, c.title, COUNT(e.learner_id), COALESCE(SUM(e.completed_at IS NOT NULL), 0)
+        "SELECT c.id, c.title, COUNT(e.learner_id), COALESCE(SUM(CASE WHEN e.completed_at IS NOT NULL THEN 1 ELSE 0 END), 0)
          FROM courses c LEFT JOIN enrollments e ON e.course_id = c.id
-         WHERE c.institution_id = $1 GROUP BY c.id ORDER BY 3 DESC, c.id LIMIT 200",
+         WHERE c.institution_id = $1 GROUP BY c.id, c.title ORDER BY 3 DESC, c.id LIMIT 200",
     )
     .bind(institution_id)
     .fetch_all(db)

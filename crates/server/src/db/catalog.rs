@@ -309,10 +309,10 @@ pub async fn institution_detail_with(
     let row: Option<InstitutionRow> = sqlx::query_as(
         "SELECT i.id, i.name, i.name_en, i.city, i.founded, i.verified, i.description, i.employment_rate,
                 COUNT(c.id) AS course_count,
-                COALESCE(SUM(c.learner_count), 0) AS learner_count,
-                COALESCE(SUM(c.completed_count), 0) AS completed_count,
-                COALESCE(SUM(c.ratings_1 + 2 * c.ratings_2 + 3 * c.ratings_3 + 4 * c.ratings_4 + 5 * c.ratings_5), 0) AS rating_sum,
-                COALESCE(SUM(c.ratings_1 + c.ratings_2 + c.ratings_3 + c.ratings_4 + c.ratings_5), 0) AS rating_count
+                CAST(COALESCE(SUM(c.learner_count), 0) AS BIGINT) AS learner_count,
+                CAST(COALESCE(SUM(c.completed_count), 0) AS BIGINT) AS completed_count,
+                CAST(COALESCE(SUM(c.ratings_1 + 2 * c.ratings_2 + 3 * c.ratings_3 + 4 * c.ratings_4 + 5 * c.ratings_5), 0) AS BIGINT) AS rating_sum,
+                CAST(COALESCE(SUM(c.ratings_1 + c.ratings_2 + c.ratings_3 + c.ratings_4 + c.ratings_5), 0) AS BIGINT) AS rating_count
          FROM institutions i LEFT JOIN courses c ON c.institution_id = i.id
          WHERE i.id = $1 GROUP BY i.id",
     )
@@ -329,7 +329,7 @@ pub async fn institution_detail_with(
            UNION
            SELECT p.learner_id FROM progress_events p JOIN lessons l ON l.id = p.lesson_id
            JOIN courses c ON c.id = l.course_id
-           WHERE c.institution_id = $1 AND p.received_at >= $2)",
+           WHERE c.institution_id = $1 AND p.received_at >= $2) AS active",
     )
     .bind(id)
     .bind(since)

@@ -181,17 +181,17 @@ async fn resume(
 
 async fn quiz_stats(db: &Db, learner_id: &str) -> Result<QuizStats, sqlx::Error> {
     let (average, taken): (Option<f64>, i64) = sqlx::query_as(
-        "SELECT AVG(best), COUNT(*) FROM (
+        "SELECT CAST(AVG(best) AS DOUBLE PRECISION), COUNT(*) FROM (
            SELECT MAX(a.pct) AS best FROM attempts a JOIN quizzes q ON q.id = a.quiz_id
            WHERE a.learner_id = $1 AND a.submitted_at IS NOT NULL AND q.mode IN ('graded', 'exam')
-           GROUP BY a.quiz_id)",
+           GROUP BY a.quiz_id) AS firsts",
     )
     .bind(learner_id)
     .fetch_one(db)
     .await?;
     #[allow(clippy::type_complexity)]
     let recent: Vec<(String, String, String, String, f64, super::Flag, i64)> = sqlx::query_as(
-        "SELECT a.quiz_id, q.title, c.title, a.id, COALESCE(a.pct, 0), COALESCE(a.passed, 0),
+        "SELECT a.quiz_id, q.title, c.title, a.id, COALESCE(a.pct, 0.0), COALESCE(a.passed, 0),
                 a.submitted_at
          FROM attempts a JOIN quizzes q ON q.id = a.quiz_id JOIN courses c ON c.id = q.course_id
          WHERE a.learner_id = $1 AND a.submitted_at IS NOT NULL

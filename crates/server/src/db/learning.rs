@@ -384,7 +384,7 @@ async fn apply(
     .bind(s.position_at_ms.max(0))
     .bind(&s.intervals)
     .bind(s.seconds)
-    .bind(s.reached_end)
+    .bind(i64::from(s.reached_end))
     .bind(s.completed_at)
     .bind(s.updated_at_ms)
     .execute(&mut **tx)

@@ -280,3 +280,33 @@ impl From<Flag> for bool {
         f.0
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_number_from_where_they_start() {
+        assert_eq!(placeholders(2, 3), "$2, $3, $4");
+        assert_eq!(values_rows(2, 2), "($1, $2), ($3, $4)");
+    }
+
+    #[test]
+    fn urls_in_messages_hide_the_password() {
+        assert_eq!(
+            redact("postgres://jieti:s3cret@db.example:5432/jieti"),
+            "postgres://jieti:***@db.example:5432/jieti"
+        );
+        assert_eq!(
+            redact("postgres://jieti@127.0.0.1/x"),
+            "postgres://jieti@127.0.0.1/x"
+        );
+        assert_eq!(redact("sqlite://data/jieti.db"), "sqlite://data/jieti.db");
+    }
+
+    #[tokio::test]
+    async fn other_databases_are_refused_with_a_clear_message() {
+        let e = connect("mysql://root@localhost/jieti").await.unwrap_err();
+        assert!(e.contains("mysql:// databases are not supported"), "{e}");
+    }
+}

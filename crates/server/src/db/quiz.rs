@@ -815,7 +815,7 @@ async fn note_mistakes(
             "INSERT INTO mistakes (learner_id, question_id, box, due_at, wrong_count, last_wrong_at)
              VALUES ($1, $2, 1, $3, 1, $4)
              ON CONFLICT (learner_id, question_id) DO UPDATE SET box = 1, due_at = excluded.due_at,
-                 wrong_count = wrong_count + 1, last_wrong_at = excluded.last_wrong_at,
+                 wrong_count = mistakes.wrong_count + 1, last_wrong_at = excluded.last_wrong_at,
                  mastered_at = NULL",
         )
         .bind(learner_id)
@@ -879,9 +879,9 @@ struct MistakeRow {
 /// `GET /mistakes/summary`.
 pub async fn mistake_summary(db: &Db, learner_id: &str) -> AppResult<MistakeSummary> {
     let (due, active, mastered, next): (i64, i64, i64, Option<i64>) = sqlx::query_as(&format!(
-        "SELECT COALESCE(SUM(m.mastered_at IS NULL AND m.due_at <= $1), 0),
-                COALESCE(SUM(m.mastered_at IS NULL), 0),
-                COALESCE(SUM(m.mastered_at IS NOT NULL), 0),
+        "SELECT COALESCE(SUM(CASE WHEN m.mastered_at IS NULL AND m.due_at <= $1 THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN m.mastered_at IS NULL THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN m.mastered_at IS NOT NULL THEN 1 ELSE 0 END), 0),
                 MIN(CASE WHEN m.mastered_at IS NULL THEN m.due_at END)
          FROM mistakes m JOIN questions x ON x.id = m.question_id JOIN quizzes z ON z.id = x.quiz_id
          WHERE m.learner_id = $2 AND {REVIEWABLE}",

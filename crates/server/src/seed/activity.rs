@@ -162,7 +162,7 @@ async fn write(
             } else {
                 *duration as f64 * 0.3
             })
-            .bind(complete)
+            .bind(i64::from(complete))
             .bind(complete.then_some(t_at))
             .bind(t_at * 1000)
             .execute(&mut **tx)
@@ -220,7 +220,7 @@ async fn write(
         .bind(score)
         .bind(max)
         .bind(pct)
-        .bind(pct >= pass_pct)
+        .bind(i64::from(pct >= pass_pct))
         .execute(&mut **tx)
         .await?;
         for (question, s, pts, outcome) in rows {
