@@ -24,7 +24,10 @@ step() {
     failed=$((failed + 1)); failures+=("$name")
     echo "step failed; disk: $(free_gb) GB free" >&2
     # rustc writes its crash report to the working directory: show it, it is the diagnosis.
-    for ice in rustc-ice-*.txt; do [ -f "$ice" ] && head -40 "$ice" >&2; done
+    for ice in rustc-ice-*.txt; do
+      if [ -f "$ice" ]; then head -40 "$ice" >&2; fi
+    done
+    # (An if, not `[ … ] && …`: a false test as the last command would end the run under set -e.)
   fi
 }
 
