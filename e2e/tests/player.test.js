@@ -268,7 +268,17 @@ describe('learning player at 412×915', () => {
     await page.reload();
     await page.getByRole('heading', { level: 1, name: video.title }).waitFor();
     await page.getByRole('button', { name: '笔记', exact: true }).click();
-    await page.getByText('离线时写的笔记').waitFor();
+    await page.getByText('离线时写的笔记').waitFor().catch(async (e) => {
+      // Seen once in CI and never since: say what the page held, for whoever meets it next.
+      await screenshot(page, 'player-offline-missing-note-412x915');
+      const seen = await page.evaluate(() => ({
+        expanded: document.querySelector('[data-act=notes]')?.getAttribute('aria-expanded'),
+        panel: document.querySelector('#pl-notes-h')?.parentElement?.innerText,
+        outbox: Object.keys(localStorage).filter((k) => k.startsWith('jieti.outbox:')).map((k) => localStorage.getItem(k)),
+        online: navigator.onLine,
+      }));
+      throw new Error(`${e.message}\nafter the offline reload: ${JSON.stringify(seen).slice(0, 1500)}`);
+    });
     await screenshot(page, 'player-offline-412x915');
 
     await context.setOffline(false);

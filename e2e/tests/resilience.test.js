@@ -4,7 +4,7 @@
 // back once the API is well again.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { VIEWPORTS } from '../lib/browser.js';
+import { VIEWPORTS, screenshot } from '../lib/browser.js';
 import { useEnv, checkPageAfterEach } from '../lib/suite.js';
 
 const PHONE = VIEWPORTS[0];
@@ -44,6 +44,16 @@ const FAULTS = {
   }),
   // Never answered: only the app's timeout ends it.
   'no answer at all (timeout)': () => new Promise(() => {}),
+};
+
+// What the learner is told for each fault: a server's failure is the server's; an answer that is
+// not the API's JSON (a Wi-Fi login page, a body cut short) or no answer is the network's.
+const SAYS = {
+  'server error (500, the API error body)': /服务器/,
+  "a proxy's error page (502, HTML)": /服务器/,
+  'malformed JSON (200, cut short)': /网络/,
+  "a captive portal's login page (200, HTML)": /网络/,
+  'no answer at all (timeout)': /网络/,
 };
 
 // Chromium logs every failed response as a console error; the fault is the point here.
@@ -101,6 +111,7 @@ describe('client resilience', () => {
         const took = Date.now() - started;
         // The learner is told what happened in words, not shown a raw status or a stack.
         assert.ok(!/panicked|RuntimeError|unreachable|undefined/.test(said), `${label}: ${said}`);
+        assert.match(said, SAYS[fault], `${label}: the words fit the fault`);
         if (fault.includes('timeout')) {
           assert.ok(took >= TIMEOUT_MS - 200, `${label}: error view after ${took} ms, before the timeout`);
         }
@@ -150,6 +161,31 @@ describe('client resilience', () => {
     const unexpected = problems.filter((p) => !EXPECTED.test(p));
     problems.length = 0;
     assert.deepEqual(unexpected, [], 'no wasm panic and no uncaught error');
+  });
+
+  test('categories that fail leave the courses and the active filters, with their own retry', { timeout: 60_000 }, async () => {
+    const { page, problems } = await staffPage();
+    let sick = true;
+    await page.route((u) => u.pathname === '/api/v1/categories', (route) => (sick
+      ? route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { code: 'internal', message: 'x' } }) })
+      : route.continue()));
+    await page.goto(`${env.server.url}/?level=beginner`);
+    const failed = page.locator('main .chips-failed[role=status]');
+    await failed.waitFor();
+    assert.match(await failed.innerText(), /课程分类没有加载出来/);
+    // The courses and the filter in force are still there (the filter can still be removed).
+    await page.locator('main .card').first().waitFor();
+    assert.equal(await page.locator('main .active-filters a').count() >= 1, true, 'the active filter chip stays');
+    assert.equal(await page.locator('main [role=alert]').count(), 0, 'no error view for the page');
+    await screenshot(page, 'catalog-categories-failed-412x915');
+    sick = false;
+    await failed.getByRole('button', { name: '重试' }).click();
+    await page.getByRole('navigation', { name: '课程分类' }).getByRole('link', { name: 'IT/互联网' }).waitFor();
+    assert.equal(await failed.count(), 0);
+    const unexpected = problems.filter((p) => !EXPECTED.test(p));
+    problems.length = 0;
+    assert.deepEqual(unexpected, [], 'no wasm panic and no uncaught error');
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
   });
 
   test('a slow API: the skeleton shows, then the page, with no error and no blank moment', { timeout: 120_000 }, async (t) => {

@@ -31,13 +31,14 @@ pub enum ApiError {
         /// The request field the error is about, when the body names one.
         field: Option<String>,
     },
-    /// The response was not the JSON the contract promises.
+    /// The response was JSON, but not the shape the contract promises.
     Decode(String),
 }
 
 impl ApiError {
-    /// Whether retrying later may succeed: network trouble, server errors, and answers that are
-    /// not the API's at all (a captive portal's login page or a proxy's error page, sent as 200).
+    /// Whether retrying later may succeed: network trouble (answers that are not the API's at all,
+    /// such as a captive portal's login page sent as 200, count as network), server errors, and
+    /// answers of the wrong shape (a server being upgraded).
     pub fn is_transient(&self) -> bool {
         match self {
             ApiError::Network(_) | ApiError::Decode(_) => true,
@@ -257,7 +258,9 @@ async fn fetch_value(
                 .unwrap_or_else(|| response.status_text()),
         });
     }
-    parsed.map_err(|e| ApiError::Decode(js_message(&e)))
+    // A success whose body is not JSON did not come from the API: a Wi-Fi login page, a proxy's
+    // page, or an answer cut short. The network is at fault, and the learner is told so.
+    parsed.map_err(|e| ApiError::Network(format!("the answer is not JSON ({})", js_message(&e))))
 }
 
 /// A request's state for a view: the last result (kept while a newer request loads) and whether

@@ -182,18 +182,26 @@ pub fn CatalogPage(
         query.with(|q| sort_tree(q, t))
     };
     let chips = move || {
-        let list = categories
-            .get()
-            .and_then(Result::ok)
-            .map(|c| c.items)
-            .unwrap_or_default();
+        let list = categories.with(|c| match c {
+            None => Categories::Loading,
+            Some(Ok(c)) => Categories::Ready(c.items.clone()),
+            // When the courses failed too, their error view's retry fetches both: one retry.
+            Some(Err(_)) if courses.with(|r| matches!(r, Some(Err(_)))) => Categories::Hidden,
+            Some(Err(_)) => Categories::Failed,
+        });
         url.with(|u| chips_tree(&list, u, i18n.t(), i18n.locale()))
+    };
+    // The chip row's own retry, when only the categories failed (the list has its error view).
+    let chips_click = move |ev: leptos::ev::MouseEvent| {
+        if closest_data(&ev, "data-act").as_deref() == Some("categories") {
+            categories.refetch();
+        }
     };
     view! {
         <div class="page">
             <h1 class="visually-hidden">{i18n.text(|t| t.catalog_title)}</h1>
             <SearchBox url=url autofocus=search/>
-            <Dom tree=Box::new(chips)/>
+            <div on:click=chips_click><Dom tree=Box::new(chips)/></div>
             <div class="toolbar">
                 // One live region for the page's life, so screen readers announce each new count.
                 <p class="results-count" aria-live="polite">
@@ -322,27 +330,44 @@ fn sort_tree(q: &CourseQuery, t: &Messages) -> Vec<Node> {
     vec![el("select", "", options).attr("aria-label", t.sort_label)]
 }
 
+/// The category chips' data: on its way, here, failed (with its own retry: the list is fine), or
+/// failed with the list (whose error view has the page's one retry).
+enum Categories {
+    Loading,
+    Ready(Vec<Category>),
+    Failed,
+    Hidden,
+}
+
 /// Category chips (links that keep the rest of the search), then the other active filters as
-/// chips that remove them, and "clear filters".
-fn chips_tree(categories: &[Category], u: &Url, t: &Messages, locale: Locale) -> Vec<Node> {
-    if categories.is_empty() {
-        // Without categories the list below still works; its error view offers the retry.
-        return vec![el("div", "skeleton-chips", vec![])];
-    }
+/// chips that remove them, and "clear filters" (shown whatever became of the categories).
+fn chips_tree(categories: &Categories, u: &Url, t: &Messages, locale: Locale) -> Vec<Node> {
     let current = u.get("category");
     let chip = |id: Option<&str>, name: &str| {
         let a = link("chip", u.with("category", id), vec![text(name.to_owned())])
             .attr_if("aria-current", (current == id).then_some("page"));
         el("li", "", vec![a])
     };
-    let mut chips = vec![chip(None, t.all_categories)];
-    chips.extend(
-        categories
-            .iter()
-            .map(|c| chip(Some(&c.id), c.name.get(locale))),
-    );
-    let mut out =
-        vec![el("nav", "", vec![el("ul", "chips", chips)]).attr("aria-label", t.categories_label)];
+    let mut out = vec![match categories {
+        Categories::Loading => el("div", "skeleton-chips", vec![]),
+        Categories::Hidden => el("div", "", vec![]),
+        Categories::Failed => el(
+            "p",
+            "chips-failed",
+            vec![
+                text(t.categories_failed),
+                el("button", "button button--quiet", vec![text(t.retry)])
+                    .attr("type", "button")
+                    .attr("data-act", "categories"),
+            ],
+        )
+        .attr("role", "status"),
+        Categories::Ready(list) => {
+            let mut chips = vec![chip(None, t.all_categories)];
+            chips.extend(list.iter().map(|c| chip(Some(&c.id), c.name.get(locale))));
+            el("nav", "", vec![el("ul", "chips", chips)]).attr("aria-label", t.categories_label)
+        }
+    }];
     let active: Vec<Node> = FILTERS
         .iter()
         .map(|(param, _)| *param)

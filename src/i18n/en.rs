@@ -14,6 +14,7 @@ pub static MESSAGES: Messages = Messages {
     language: "Language",
     catalog_title: "Popular courses",
     categories_label: "Categories",
+    categories_failed: "The categories did not load.",
     all_categories: "All",
     free: "Free",
     certificate: "Certificate",

@@ -35,6 +35,8 @@ pub struct Messages {
     pub catalog_title: &'static str,
     /// Label of the category filter.
     pub categories_label: &'static str,
+    /// Said where the category chips would be when they could not be loaded.
+    pub categories_failed: &'static str,
     /// The "all categories" chip.
     pub all_categories: &'static str,
     /// Price tag of a free course.

@@ -14,6 +14,7 @@ pub static MESSAGES: Messages = Messages {
     language: "语言",
     catalog_title: "热门课程",
     categories_label: "课程分类",
+    categories_failed: "课程分类没有加载出来。",
     all_categories: "全部",
     free: "免费",
     certificate: "证书",

@@ -14,6 +14,7 @@ pub static MESSAGES: Messages = Messages {
     language: "語言",
     catalog_title: "熱門課程",
     categories_label: "課程分類",
+    categories_failed: "課程分類沒有載入。",
     all_categories: "全部",
     free: "免費",
     certificate: "證書",
