@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Load bench (issue #9), a documented bench command, not part of scripts/test.sh: the optimised
-# server on a fresh SQLite file, under wrk, for catalog reads, search, progress ingestion and quiz
+# server on a fresh SQLite file (or, with LOAD_DATABASE=postgres, a fresh database on a throwaway
+# Debian PostgreSQL on loopback, fsync on, synchronous_commit off like SQLite's WAL + NORMAL), under wrk, for catalog reads, search, progress ingestion and quiz
 # submission. Prints req/s, p50/p99 and errors for each, checks what was stored, and exits non-zero
 # when a target is missed: catalog reads ≥ 1,000 req/s with p99 ≤ 50 ms and no error; progress
 # ≥ 2,000 events/s ingested in batches; no errors anywhere.
@@ -24,6 +25,8 @@ QUIZ_GUESTS="${LOAD_QUIZ_GUESTS:-1000}"
 export LOAD_ACCEPT_ENCODING="${LOAD_ACCEPT_ENCODING:-gzip, deflate, br, zstd}"
 export LOAD_RUN="${LOAD_RUN:-$(date +%s)}"
 
+ENGINE="${LOAD_DATABASE:-sqlite}"
+case "$ENGINE" in sqlite | postgres) ;; *) echo "error: LOAD_DATABASE is sqlite or postgres" >&2; exit 2 ;; esac
 for tool in wrk node sqlite3; do
   command -v "$tool" >/dev/null || { echo "error: $tool is missing (Debian: apt-get install wrk nodejs sqlite3)" >&2; exit 2; }
 done
@@ -47,13 +50,27 @@ cleanup() {
     for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
     kill -KILL "$SERVER_PID" 2>/dev/null || true
   fi
+  if [[ "$ENGINE" == postgres ]]; then JIETI_PG_PORT=55433 bash scripts/postgres.sh stop; fi
   if [[ "${LOAD_KEEP:-}" == 1 ]]; then echo "kept $TMP"; else rm -rf "$TMP"; fi
 }
 trap cleanup EXIT
 
+# The database, and how to ask it a question afterwards.
+if [[ "$ENGINE" == postgres ]]; then
+  say "PostgreSQL on loopback (scripts/postgres.sh, port 55433)"
+  PG="$(JIETI_PG_PORT=55433 JIETI_PG_SETTINGS="-c synchronous_commit=off" bash scripts/postgres.sh start)"
+  psql "$PG" -qc "CREATE DATABASE load"
+  DB="${PG%/*}/load"
+  DB_URL="$DB"
+  ask() { psql "$DB" -Atc "$1"; }
+else
+  DB_URL="sqlite://$DB"
+  ask() { sqlite3 "$DB" "$1"; }
+fi
+
 say "server on a fresh database ($DB)"
 # RUST_LOG=warn: per-request logging off, as in production; the demo catalog is seeded on first start.
-RUST_LOG=warn "$BIN" serve --addr 127.0.0.1:0 --database-url "sqlite://$DB" \
+RUST_LOG=warn "$BIN" serve --addr 127.0.0.1:0 --database-url "$DB_URL" \
   --media "$ROOT/media" --dist "$TMP/no-app" >"$TMP/server.log" 2>&1 &
 SERVER_PID=$!
 URL=""
@@ -119,10 +136,10 @@ run quiz
 show quiz "quiz submissions" "   (${R[quiz.requests]} in ${R[quiz.secs]} s: ${R[quiz.first]} first submissions, ${R[quiz.resends]} resends)"
 
 # What the database holds: the receipts' counts must be there, and only first submissions measured.
-stored_events="$(sqlite3 "$DB" "SELECT COUNT(*) FROM progress_events WHERE id LIKE 'ld$LOAD_RUN-%'")"
+stored_events="$(ask "SELECT COUNT(*) FROM progress_events WHERE id LIKE 'ld$LOAD_RUN-%'")"
 sent_events=$(( ${R[progress.issued]} * LOAD_BATCH ))
-lesson_rows="$(sqlite3 "$DB" "SELECT COUNT(*) FROM lesson_progress p JOIN progress_events e ON e.learner_id = p.learner_id AND e.lesson_id = p.lesson_id WHERE e.id LIKE 'ld$LOAD_RUN-%' AND e.id LIKE '%-000'")"
-first_submissions="$(sqlite3 "$DB" "SELECT COUNT(*) FROM attempts WHERE submission_id LIKE 'load-%' AND submitted_at IS NOT NULL")"
+lesson_rows="$(ask "SELECT COUNT(*) FROM lesson_progress p JOIN progress_events e ON e.learner_id = p.learner_id AND e.lesson_id = p.lesson_id WHERE e.id LIKE 'ld$LOAD_RUN-%' AND e.id LIKE '%-000'")"
+first_submissions="$(ask "SELECT COUNT(*) FROM attempts WHERE submission_id LIKE 'load-%' AND submitted_at IS NOT NULL")"
 attempts="$(node -p "require(process.argv[1]).attempts" "$DATA/summary.json")"
 echo "stored: $stored_events progress events (receipts: ${R[progress.accepted]} accepted; $sent_events sent);" \
   "$first_submissions of $attempts prepared quiz attempts submitted (answers received for ${R[quiz.first]})"

@@ -27,8 +27,10 @@ case "${1:-}" in
     as_pg "$bin/initdb" -D "$dir/data" -U jieti --auth=trust --encoding=UTF8 --locale=C.UTF-8 \
       --no-sync >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
     # Durability is not under test here (the server is killed, never PostgreSQL): no fsync.
+    # JIETI_PG_SETTINGS replaces that (scripts/load.sh measures with fsync on).
+    settings="${JIETI_PG_SETTINGS:--c fsync=off -c synchronous_commit=off -c full_page_writes=off}"
     as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300 $settings" \
       start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
     echo "postgres://jieti@127.0.0.1:$port/postgres"
     ;;

@@ -1,6 +1,6 @@
 //! Learning queries: lessons for the player, progress events and what they add up to, notes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use jieti_api::{
     Block, CaptionTrack, CourseProgress, LessonDetail, LessonKind, LessonProgress, LessonVideo,
@@ -239,67 +239,94 @@ pub async fn adopt(
     Ok(())
 }
 
+/// Events stored per INSERT statement (6 values each: well under SQLite's and PostgreSQL's
+/// limits on bound values, for a guest's whole history adopted at sign-in too).
+const EVENTS_PER_INSERT: usize = 500;
+
 async fn record_in(
     tx: &mut Transaction<'_, Any>,
     learner_id: &str,
     events: &[ProgressEvent],
 ) -> Result<ProgressReceipt, sqlx::Error> {
-    let mut facts: HashMap<String, Option<LessonFacts>> = HashMap::new();
-    let mut receipt = ProgressReceipt {
-        accepted: 0,
-        duplicates: 0,
-    };
     let now = auth::now();
     // A device whose clock runs ahead must not make every later event look "late".
     let latest_ms = (now + 60) * 1000;
+    let mut facts: HashMap<String, Option<LessonFacts>> = HashMap::new();
     for e in events {
-        let clamped;
-        let e = if e.at_ms > latest_ms {
-            clamped = ProgressEvent {
-                at_ms: latest_ms,
-                ..e.clone()
-            };
-            &clamped
-        } else {
-            e
-        };
         if !facts.contains_key(&e.lesson_id) {
             let f = lesson_facts(tx, &e.lesson_id).await?;
             facts.insert(e.lesson_id.clone(), f);
         }
-        let Some(f) = facts.get(&e.lesson_id).cloned().flatten() else {
-            continue;
-        };
-        let action = serde_json::to_string(&e.action).unwrap_or_default();
-        let stored = sqlx::query(
-            "INSERT INTO progress_events (learner_id, id, lesson_id, at_ms, received_at, action)
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-        )
-        .bind(learner_id)
-        .bind(&e.id)
-        .bind(&e.lesson_id)
-        .bind(e.at_ms)
-        .bind(now)
-        .bind(action)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
-        if stored == 0 {
-            receipt.duplicates += 1;
+    }
+    // Events of lessons that exist, clamped; an id twice in one batch counts once (the first).
+    let mut seen = HashSet::new();
+    let mut duplicates = 0u32;
+    let mut known: Vec<ProgressEvent> = Vec::new();
+    for e in events {
+        if !facts.get(&e.lesson_id).is_some_and(Option::is_some) {
             continue;
         }
-        receipt.accepted += 1;
-        apply(tx, learner_id, e, &f).await?;
+        if !seen.insert(e.id.as_str()) {
+            duplicates += 1;
+            continue;
+        }
+        known.push(ProgressEvent {
+            at_ms: e.at_ms.min(latest_ms),
+            ..e.clone()
+        });
+    }
+    // Stored a few hundred per statement: a round trip per event is what a database server
+    // cannot afford under the write lock. RETURNING names the events that were new.
+    let mut fresh: HashSet<String> = HashSet::new();
+    for chunk in known.chunks(EVENTS_PER_INSERT) {
+        let sql = format!(
+            "INSERT INTO progress_events (learner_id, id, lesson_id, at_ms, received_at, action)
+             VALUES {} ON CONFLICT DO NOTHING RETURNING id",
+            super::values_rows(chunk.len(), 6)
+        );
+        let mut insert = sqlx::query_scalar::<_, String>(&sql);
+        for e in chunk {
+            insert = insert
+                .bind(learner_id)
+                .bind(&e.id)
+                .bind(&e.lesson_id)
+                .bind(e.at_ms)
+                .bind(now)
+                .bind(serde_json::to_string(&e.action).unwrap_or_default());
+        }
+        fresh.extend(insert.fetch_all(&mut **tx).await?);
+    }
+    let receipt = ProgressReceipt {
+        accepted: fresh.len() as u32,
+        duplicates: duplicates + (known.len() - fresh.len()) as u32,
+    };
+    // Each lesson's state is read once, every new event applied to it in order, written once.
+    let mut lessons: Vec<(&str, Vec<&ProgressEvent>)> = Vec::new();
+    for e in known.iter().filter(|e| fresh.contains(&e.id)) {
+        match lessons.iter_mut().find(|(l, _)| *l == e.lesson_id) {
+            Some((_, list)) => list.push(e),
+            None => lessons.push((&e.lesson_id, vec![e])),
+        }
+    }
+    for (lesson, list) in lessons {
+        if let Some(f) = facts.get(lesson).cloned().flatten() {
+            apply(tx, learner_id, lesson, &list, &f).await?;
+        }
     }
     Ok(receipt)
 }
 
+/// Applies a lesson's new events, in order, to what the learner's progress in it was.
 async fn apply(
     tx: &mut Transaction<'_, Any>,
     learner_id: &str,
-    e: &ProgressEvent,
+    lesson_id: &str,
+    events: &[&ProgressEvent],
     f: &LessonFacts,
 ) -> Result<(), sqlx::Error> {
+    let Some(first) = events.first() else {
+        return Ok(());
+    };
     // Studying a course enrols the learner in it (a course opened from a shared link, say).
     sqlx::query(
         "INSERT INTO enrollments (learner_id, course_id, enrolled_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
@@ -314,7 +341,7 @@ async fn apply(
          FROM lesson_progress WHERE learner_id = $1 AND lesson_id = $2",
     )
     .bind(learner_id)
-    .bind(&e.lesson_id)
+    .bind(lesson_id)
     .fetch_optional(&mut **tx)
     .await?;
     let mut s = row.unwrap_or(StateRow {
@@ -324,50 +351,12 @@ async fn apply(
         seconds: 0.0,
         reached_end: false,
         completed_at: None,
-        updated_at_ms: e.at_ms,
+        updated_at_ms: first.at_ms,
     });
     let was_complete = s.completed_at.is_some();
-    // A late event (sent after a newer one, from an offline queue) never moves the resume point back.
-    let set_position = |s: &mut StateRow, p: f64| {
-        if e.at_ms >= s.position_at_ms && p.is_finite() && p >= 0.0 {
-            s.position = p;
-            s.position_at_ms = e.at_ms;
-        }
-    };
-    match e.action {
-        ProgressAction::Position { position_s } => set_position(&mut s, f64::from(position_s)),
-        ProgressAction::Watched { from_s, to_s, rate } => {
-            let (from, to) = (f64::from(from_s), f64::from(to_s));
-            if let Some(d) = f.video_duration {
-                if progress::stretch_counts(from, to, f64::from(rate), d) {
-                    let mut played = Played::from_json(&s.intervals);
-                    played.add(from, to.min(d));
-                    s.seconds = played.seconds();
-                    s.intervals = played.to_json();
-                    if s.completed_at.is_none() && progress::video_complete(&played, d) {
-                        s.completed_at = Some(auth::now());
-                    }
-                }
-            }
-            set_position(&mut s, to);
-        }
-        ProgressAction::Read {
-            open_s,
-            reached_end,
-            block,
-        } => {
-            let open = f64::from(open_s);
-            if open.is_finite() && open > 0.0 {
-                s.seconds += open.min(progress::MAX_READ_STEP_S);
-            }
-            s.reached_end |= reached_end;
-            set_position(&mut s, f64::from(block));
-            if s.completed_at.is_none() && s.reached_end && s.seconds >= f.min_read_s {
-                s.completed_at = Some(auth::now());
-            }
-        }
+    for e in events {
+        apply_event(&mut s, e, f);
     }
-    s.updated_at_ms = s.updated_at_ms.max(e.at_ms);
     sqlx::query(
         "INSERT INTO lesson_progress (learner_id, lesson_id, course_id, position, position_at_ms, intervals,
                                       seconds, reached_end, completed_at, updated_at_ms)
@@ -378,7 +367,7 @@ async fn apply(
            completed_at = excluded.completed_at, updated_at_ms = excluded.updated_at_ms",
     )
     .bind(learner_id)
-    .bind(&e.lesson_id)
+    .bind(lesson_id)
     .bind(&f.course_id)
     .bind(s.position)
     .bind(s.position_at_ms.max(0))
@@ -416,6 +405,51 @@ async fn apply(
         }
     }
     Ok(())
+}
+
+/// One event's effect on a lesson's state (the rules of src/progress.rs).
+fn apply_event(s: &mut StateRow, e: &ProgressEvent, f: &LessonFacts) {
+    // A late event (sent after a newer one, from an offline queue) never moves the resume point back.
+    let set_position = |s: &mut StateRow, p: f64| {
+        if e.at_ms >= s.position_at_ms && p.is_finite() && p >= 0.0 {
+            s.position = p;
+            s.position_at_ms = e.at_ms;
+        }
+    };
+    match e.action {
+        ProgressAction::Position { position_s } => set_position(s, f64::from(position_s)),
+        ProgressAction::Watched { from_s, to_s, rate } => {
+            let (from, to) = (f64::from(from_s), f64::from(to_s));
+            if let Some(d) = f.video_duration {
+                if progress::stretch_counts(from, to, f64::from(rate), d) {
+                    let mut played = Played::from_json(&s.intervals);
+                    played.add(from, to.min(d));
+                    s.seconds = played.seconds();
+                    s.intervals = played.to_json();
+                    if s.completed_at.is_none() && progress::video_complete(&played, d) {
+                        s.completed_at = Some(auth::now());
+                    }
+                }
+            }
+            set_position(s, to);
+        }
+        ProgressAction::Read {
+            open_s,
+            reached_end,
+            block,
+        } => {
+            let open = f64::from(open_s);
+            if open.is_finite() && open > 0.0 {
+                s.seconds += open.min(progress::MAX_READ_STEP_S);
+            }
+            s.reached_end |= reached_end;
+            set_position(s, f64::from(block));
+            if s.completed_at.is_none() && s.reached_end && s.seconds >= f.min_read_s {
+                s.completed_at = Some(auth::now());
+            }
+        }
+    }
+    s.updated_at_ms = s.updated_at_ms.max(e.at_ms);
 }
 
 /// The learner's progress through a course (None when the course does not exist).
