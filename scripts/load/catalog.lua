@@ -7,7 +7,7 @@ local c = require("common")
 setup = c.setup
 
 local reqs = {}
-local n = 0
+local start_at = c.rotate("catalog", reqs)
 
 function init(args)
   local dir = args[1]
@@ -35,19 +35,5 @@ function init(args)
     end
     reqs[#reqs + 1] = wrk.format("GET", path, headers)
   end
-  n = (tid or 0) * 7
-end
-
-function request()
-  n = n + 1
-  return reqs[n % #reqs + 1]
-end
-
-function response(status, headers, body)
-  c.count(status, body)
-  bad, bad_status = c.bad, c.bad_status
-end
-
-function done(summary, latency, requests)
-  c.report("catalog", summary, latency)
+  start_at((tid or 0) * 7)
 end

@@ -101,4 +101,23 @@ function M.report(name, summary, latency, extra)
   io.write(line .. "\n")
 end
 
+-- wrk's request/response/done hooks for a script of GETs: requests rotate through `reqs` (filled
+-- in its init), answers are counted, the summary reported as `name` (with `extra()` fields).
+-- Returns the function that sets where this thread starts in the rotation.
+function M.rotate(name, reqs, extra)
+  local n = 0
+  function request()
+    n = n + 1
+    return reqs[n % #reqs + 1]
+  end
+  function response(status, headers, body)
+    M.count(status, body)
+    bad, bad_status = M.bad, M.bad_status
+  end
+  function done(summary, latency, requests)
+    M.report(name, summary, latency, extra and extra())
+  end
+  return function(start) n = start end
+end
+
 return M

@@ -18,26 +18,12 @@ local queries = {
 }
 
 local reqs = {}
-local n = 0
+local start_at = c.rotate("search", reqs, function() return { queries = #queries } end)
 
 function init(args)
   local headers = { ["Accept-Encoding"] = c.env("LOAD_ACCEPT_ENCODING", "gzip, deflate, br, zstd") }
   for _, q in ipairs(queries) do
     reqs[#reqs + 1] = wrk.format("GET", "/api/v1/courses?per_page=20&q=" .. c.encode(q), headers)
   end
-  n = (tid or 0) * 5
-end
-
-function request()
-  n = n + 1
-  return reqs[n % #reqs + 1]
-end
-
-function response(status, headers, body)
-  c.count(status, body)
-  bad, bad_status = c.bad, c.bad_status
-end
-
-function done(summary, latency, requests)
-  c.report("search", summary, latency, { queries = #queries })
+  start_at((tid or 0) * 5)
 end
