@@ -30,13 +30,25 @@ const sum = (list, k) => list.reduce((a, f) => a + f[k], 0);
 // sw.js is not part of any page's load: the app registers it after it has mounted, and the
 // browser fetches it in the background (printed below, counted in "all code").
 const SERVICE_WORKER = 'sw.js';
-// The JS, wasm and CSS an HTML page names (attributes, and the start-up script's imports).
+// The JS, wasm and CSS an HTML page names (attributes, and the start-up script's imports), and
+// what trunk's initialiser imports in turn: it is a file of its own (`embed-init-….js` imports the
+// embed's JS and wasm), so reading the HTML alone misses them. Other scripts are not followed:
+// pwa.js names sw.js and the start-up script the page chunks, which load later or per route.
 const named = (html) => {
-  const text = fs.readFileSync(path.join(dist, html), 'utf8');
   const found = new Set();
-  for (const m of text.matchAll(/(?:href|src)=["']?\/([^"'\s>]+)/g)) found.add(m[1]);
-  for (const m of text.matchAll(/["']\/([^"'\s]+\.(?:js|wasm))["']/g)) found.add(m[1]);
-  return [...found].filter((f) => /\.(js|css|wasm)$/.test(f) && files.includes(f));
+  const read = (file) => {
+    const text = fs.readFileSync(path.join(dist, file), 'utf8');
+    const here = [];
+    if (file.endsWith('.html')) for (const m of text.matchAll(/(?:href|src)=["']?\/([^"'\s>]+)/g)) here.push(m[1]);
+    for (const m of text.matchAll(/["']\/([^"'\s]+\.(?:js|wasm))["']/g)) here.push(m[1]);
+    for (const f of here) {
+      if (found.has(f) || !/\.(js|css|wasm)$/.test(f) || !files.includes(f)) continue;
+      found.add(f);
+      if (/-init-[0-9a-f]+\.js$/.test(f)) read(f);
+    }
+  };
+  read(html);
+  return [...found];
 };
 // The app's shell: index.html, what it names, and the chunk loader its JS imports.
 const shell = ['index.html', ...named('index.html'), ...files.filter((f) => /^__wasm_split-.*\.js$/.test(f))].map(size);
@@ -78,6 +90,8 @@ for (const page of ['embed.html', 'embed-quiz.html'].filter((p) => files.include
   const all = [page, ...named(page)].map(size);
   const deferred = all.filter((f) => /^jieti-embed-.*\.(js|wasm)$/.test(f.name));
   const poster = all.filter((f) => !deferred.includes(f));
+  // A page whose player is not found would pass any budget: that is a broken measurement.
+  if (!deferred.some((f) => f.name.endsWith('.wasm'))) { console.error(`budget: FAILED — no player wasm found for ${page}`); embedFailed = true; }
   console.log(`\n${`embed page (${page})`.padEnd(44)} ${'raw'.padStart(9)} ${'gzip'.padStart(9)} ${'brotli'.padStart(9)}`);
   all.forEach(row);
   const media = path.join(dist, '..', 'media', 'videos');
