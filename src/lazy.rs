@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 
 use crate::api::ApiError;
+use crate::components::dom::next_task;
 use crate::components::ErrorView;
 
 /// A page chunk failed to load (offline, or a deploy replaced it).
@@ -84,15 +85,4 @@ pub fn LazyPage(load: Box<dyn Fn() -> PageFuture>) -> impl IntoView {
             }
         })
     }
-}
-
-/// Resolves in a later task (a zero timeout), so the browser can paint and handle input first.
-async fn next_task() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback(&resolve);
-        }
-    });
-    // Only ever polled on the browser's one thread.
-    let _ = SendWrapper::new(wasm_bindgen_futures::JsFuture::from(promise)).await;
 }

@@ -208,6 +208,66 @@ fn the_dom_builder_never_parses_text_as_html() {
     assert_eq!(a.text_content().unwrap(), "课程");
 }
 
+/// Waits for `frames` animation frames, each followed by a zero timeout: the timing of what
+/// `Node::Later` defers (its own timeouts were set first, so they have run by then).
+async fn frames(frames: u32) {
+    for _ in 0..frames {
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            let _ = web_sys::window().unwrap().request_animation_frame(&resolve);
+        });
+        wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+        jieti::components::dom::next_task().await;
+    }
+}
+
+#[wasm_bindgen_test]
+async fn later_parts_come_after_a_frame_in_their_places_and_never_into_a_replaced_list() {
+    use jieti::components::dom::Node;
+    let doc = document();
+    let li = |s: &str| el("li", "", vec![text(s)]);
+    let items = |ul: &web_sys::Element| {
+        let all = ul.query_selector_all("li").unwrap();
+        (0..all.length())
+            .map(|i| all.item(i).unwrap().text_content().unwrap())
+            .collect::<Vec<_>>()
+    };
+    let tree = el(
+        "ul",
+        "",
+        vec![
+            Node::Later(vec![li("a")]),
+            li("b"),
+            Node::Later(vec![li("c"), Node::Later(vec![li("d"), li("e")])]),
+        ],
+    );
+    let ul: web_sys::Element = tree.build(&doc).unchecked_into();
+    container().append_child(&ul).unwrap();
+    // At first only what is not deferred, and the list says it is still filling.
+    assert_eq!(items(&ul), ["b"]);
+    assert_eq!(ul.get_attribute("aria-busy").as_deref(), Some("true"));
+    frames(1).await;
+    assert_eq!(items(&ul), ["a", "b", "c"]);
+    frames(1).await;
+    assert_eq!(items(&ul), ["a", "b", "c", "d", "e"]);
+    assert_eq!(ul.get_attribute("aria-busy"), None);
+    // No empty place-holding nodes are left behind.
+    assert_eq!(ul.child_nodes().length(), 5);
+
+    // A list replaced before its later part came: that part is never built, anywhere.
+    let host = container();
+    let stale: web_sys::Element = el("ul", "", vec![li("x"), Node::Later(vec![li("late")])])
+        .build(&doc)
+        .unchecked_into();
+    host.append_child(&stale).unwrap();
+    host.set_text_content(None);
+    frames(2).await;
+    assert_eq!(items(&stale), ["x"]);
+    let all = doc.query_selector_all("li").unwrap();
+    assert!(
+        (0..all.length()).all(|i| all.item(i).unwrap().text_content().as_deref() != Some("late"))
+    );
+}
+
 #[wasm_bindgen_test]
 async fn dom_rebuilds_on_change_and_keeps_focus() {
     use jieti::components::dom::Dom;

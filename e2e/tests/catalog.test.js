@@ -10,6 +10,8 @@ const api = env.api;
 /** Titles of the course cards, in order, once the list has loaded. */
 async function cardTitles(page) {
   await page.locator('main h3 a').first().waitFor();
+  // The cards below the first few come a frame or two later; the list is busy until then.
+  await page.waitForFunction(() => !document.querySelector('main ul[aria-busy=true]'));
   // textContent: cards below the fold skip rendering (content-visibility), so their innerText is empty.
   return page.locator('main h3 a').allTextContents();
 }

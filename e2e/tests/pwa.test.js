@@ -181,7 +181,10 @@ describe('installable app (PWA) at 412×915', () => {
     // The first visit ran before the worker: browse again online, so its answers are cached.
     await page.reload();
     const cards = page.locator('main h3 a');
+    // Every card, not the first few: the rest come a frame or two later (the list is busy till then).
+    const filled = () => page.waitForFunction(() => !document.querySelector('main ul[aria-busy=true]'));
     await cards.first().waitFor();
+    await filled();
     const titles = await cards.allInnerTexts();
     const title = titles[0];
     await cards.first().click();
@@ -192,6 +195,7 @@ describe('installable app (PWA) at 412×915', () => {
     await context.setOffline(true);
     await page.goto(env.server.url + '/');
     await cards.first().waitFor();
+    await filled();
     assert.deepEqual(await cards.allInnerTexts(), titles, 'the catalog as it was online');
     await page.goto(courseUrl);
     await page.getByRole('heading', { level: 1, name: title }).waitFor();

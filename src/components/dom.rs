@@ -22,6 +22,10 @@ pub enum Node {
     El(&'static str, Vec<(&'static str, String)>, Vec<Node>),
     /// A text node.
     Text(String),
+    /// Children of the enclosing element built after the browser has painted what comes before
+    /// them: a long list lays out its first screen in one frame and the rest in a later task, so
+    /// that no single task blocks input for long on a slow phone.
+    Later(Vec<Node>),
 }
 
 /// An element with a class (empty for none) and children.
@@ -70,6 +74,12 @@ impl Node {
     pub fn build(self, doc: &web_sys::Document) -> web_sys::Node {
         match self {
             Node::Text(s) => doc.create_text_node(&s).into(),
+            // On its own (a page's top level) there is no parent to keep its place in: built now.
+            Node::Later(nodes) => {
+                let fragment = doc.create_document_fragment();
+                append_all(&fragment, nodes, doc);
+                fragment.into()
+            }
             Node::El(tag, attrs, children) => {
                 // Only SVG needs its namespace; everything else is HTML.
                 let el = if matches!(tag, "svg" | "path" | "rect" | "circle" | "g") {
@@ -83,13 +93,72 @@ impl Node {
                 for (name, value) in attrs {
                     let _ = el.set_attribute(name, &value);
                 }
-                for child in children {
-                    let _ = el.append_child(&child.build(doc));
+                if append_all(&el, children, doc) {
+                    // Assistive technology (and tests) wait until the rest has come.
+                    let _ = el.set_attribute("aria-busy", "true");
                 }
                 el.into()
             }
         }
     }
+}
+
+/// Builds `children` into `parent`; a [`Node::Later`] among them leaves an empty text node that
+/// keeps its place, and is built there after the next frame (one inside it, a frame later still).
+/// True when something was left for later.
+fn append_all(parent: &web_sys::Node, children: Vec<Node>, doc: &web_sys::Document) -> bool {
+    let mut deferred = false;
+    for child in children {
+        match child {
+            Node::Later(nodes) => {
+                let anchor = doc.create_text_node("");
+                let _ = parent.append_child(&anchor);
+                build_later(anchor.into(), nodes);
+                deferred = true;
+            }
+            child => {
+                let _ = parent.append_child(&child.build(doc));
+            }
+        }
+    }
+    deferred
+}
+
+/// Builds `nodes` in place of `anchor` in a task after the next frame. When the anchor has left
+/// the page meanwhile (its list was rebuilt, the page changed), nothing is built.
+fn build_later(anchor: web_sys::Node, nodes: Vec<Node>) {
+    after_frame(Box::new(move || {
+        let Some(parent) = anchor.parent_node().filter(|_| anchor.is_connected()) else {
+            return;
+        };
+        let doc = document();
+        let fragment = doc.create_document_fragment();
+        let more = append_all(&fragment, nodes, &doc);
+        let _ = parent.insert_before(&fragment, Some(&anchor));
+        let _ = parent.remove_child(&anchor);
+        if !more {
+            if let Some(el) = parent.dyn_ref::<web_sys::Element>() {
+                let _ = el.remove_attribute("aria-busy");
+            }
+        }
+    }));
+}
+
+/// Calls `f` in a task after the next frame has been painted: the animation frame callback runs
+/// before that frame's layout, the zero timeout it sets after the paint. (Boxed: one closure type
+/// for every caller keeps the wasm small.)
+fn after_frame(f: Box<dyn FnOnce()>) {
+    let f = Closure::once_into_js(f);
+    let later = Closure::once_into_js(move || {
+        let _ = window().set_timeout_with_callback(f.unchecked_ref());
+    });
+    let _ = window().request_animation_frame(later.unchecked_ref());
+}
+
+/// Focuses the first element matching `selector` once the next frame has been painted: a focus
+/// right after building a screen forces its layout inside the same (already long) task.
+pub fn focus_after_frame(selector: String) {
+    after_frame(Box::new(move || focus_selector(&selector)));
 }
 
 /// A `<div>` whose content is built from `tree`, and rebuilt whenever the signals `tree` reads
@@ -262,4 +331,15 @@ pub fn keep_page<T: DomPage + 'static>(i18n: I18n, slot: PageSlot<T>) {
             page.dispose();
         }
     });
+}
+
+/// Resolves in a later task (a zero timeout), so the browser can paint and handle input first.
+pub async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback(&resolve);
+        }
+    });
+    // Only ever polled on the browser's one thread.
+    let _ = send_wrapper::SendWrapper::new(wasm_bindgen_futures::JsFuture::from(promise)).await;
 }

@@ -177,11 +177,22 @@ pub fn course_card(c: &CourseSummary, t: &Messages, locale: Locale) -> Node {
     )
 }
 
-/// A list of course cards.
+/// Cards built in each step: a list's first screen comes in two frames and the rest (off
+/// screen, cheap to lay out) in a third, so that no one task lays out a page of cards.
+const CARDS_PER_STEP: usize = 3;
+
+/// A list of course cards, built over three frames (the first few at once).
 pub fn course_list(items: &[CourseSummary], t: &Messages, locale: Locale) -> Node {
-    el(
-        "ul",
-        "course-list",
-        items.iter().map(|c| course_card(c, t, locale)).collect(),
-    )
+    let card = |c: &CourseSummary| course_card(c, t, locale);
+    let (first, rest) = items.split_at(CARDS_PER_STEP.min(items.len()));
+    let (second, rest) = rest.split_at(CARDS_PER_STEP.min(rest.len()));
+    let mut cards: Vec<Node> = first.iter().map(card).collect();
+    if !second.is_empty() {
+        let mut next: Vec<Node> = second.iter().map(card).collect();
+        if !rest.is_empty() {
+            next.push(Node::Later(rest.iter().map(card).collect()));
+        }
+        cards.push(Node::Later(next));
+    }
+    el("ul", "course-list", cards)
 }

@@ -622,12 +622,25 @@ impl Runner {
                 .attr("id", "qz-timer"),
             );
         }
-        let questions = take
-            .questions
-            .iter()
-            .enumerate()
-            .map(|(i, q)| self.question(take, i, q))
-            .collect();
+        // The current question is built now; the others (hidden on phones) after the first
+        // paint, in their places: an exam of 50 questions made one long task of starting.
+        let mut before = Vec::new();
+        let mut questions = Vec::new();
+        let mut after = Vec::new();
+        for (i, q) in take.questions.iter().enumerate() {
+            let node = self.question(take, i, q);
+            match i.cmp(&take.current) {
+                std::cmp::Ordering::Less => before.push(node),
+                std::cmp::Ordering::Equal => questions.push(node),
+                std::cmp::Ordering::Greater => after.push(node),
+            }
+        }
+        if !before.is_empty() {
+            questions.insert(0, Node::Later(before));
+        }
+        if !after.is_empty() {
+            questions.push(Node::Later(after));
+        }
         let last = take.current + 1 >= n;
         let nav = el(
             "div",
@@ -935,6 +948,16 @@ impl Runner {
             return;
         };
         let (t, zh) = (self.t(), self.zh());
+        // Moved before the other questions were built (they come a frame after the screen):
+        // theirs would be the old classes, so the screen is rebuilt around the new one.
+        let sections = self
+            .root
+            .query_selector_all(".qz-qs > [data-i]")
+            .map_or(0, |l| l.length() as usize);
+        if self.with_take(|take| take.questions.len()) != Some(sections) {
+            self.render();
+            return;
+        }
         let last = self.with_take(|take| {
             for k in 0..list.length() {
                 let Some(el) = list
@@ -1196,7 +1219,7 @@ impl Runner {
                         save_cache(t);
                     });
                     r.render();
-                    crate::components::dom::focus_selector(&format!("#qh-{i}"));
+                    crate::components::dom::focus_after_frame(format!("#qh-{i}"));
                 }
                 Err(e) => {
                     let m = crate::i18n::messages(r.i18n.locale());
@@ -1408,7 +1431,7 @@ impl Runner {
                     r.set_take(&v, load_cache(&id).as_ref(), false);
                     *r.wanted.borrow_mut() = Some(id.clone());
                     go(&quiz_href(&r.quiz_id, Some(&id)));
-                    crate::components::dom::focus_selector("#qh-0");
+                    crate::components::dom::focus_after_frame("#qh-0".into());
                 }
                 Err(e) => r.set_screen(Screen::Failed(e)),
             }
