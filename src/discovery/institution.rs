@@ -8,7 +8,7 @@ use stylers_macro::style;
 use super::course_card::course_list;
 use crate::api::catalog::{get_institution, search_courses};
 use crate::api::use_fetch;
-use crate::components::dom::Dom;
+use crate::components::dom::{link, text, Dom};
 use crate::components::{loaded_page, CourseListSkeleton, ErrorView};
 use crate::i18n;
 use crate::router::Url;
@@ -166,14 +166,24 @@ fn InstitutionView(detail: InstitutionDetail) -> impl IntoView {
                 {move || match courses.get() {
                     None => view! { <CourseListSkeleton count=3/> }.into_any(),
                     Some(Ok(r)) => {
-                        let cards = move || vec![course_list(&r.items, i18n.t(), i18n.locale())];
+                        // The link to all courses follows the cards in the same tree: it stays
+                        // hidden while later cards come (no layout shift), see base.css.
+                        let all = all.clone();
+                        let cards = move || {
+                            let mut out = vec![course_list(&r.items, i18n.t(), i18n.locale())];
+                            if total > u64::from(LISTED) {
+                                out.push(link(
+                                    &format!("all button button--quiet {cls}"),
+                                    all.clone(),
+                                    vec![text(i18n.t().all_courses)],
+                                ));
+                            }
+                            out
+                        };
                         view! { <Dom tree=Box::new(cards)/> }.into_any()
                     }
                     Some(Err(error)) => view! { <ErrorView error=error on_retry=retry/> }.into_any(),
                 }}
-                {(total > u64::from(LISTED)).then(|| view! { class = cls,
-                    <a class="all button button--quiet" href=all.clone()>{i18n.text(|t| t.all_courses)}</a>
-                })}
             </section>
         </article>
     }
