@@ -622,21 +622,19 @@ impl Runner {
                 .attr("id", "qz-timer"),
             );
         }
-        // The current question is built now; the others (hidden on phones) after the first
-        // paint, in their places: an exam of 50 questions made one long task of starting.
-        let mut before = Vec::new();
+        // Up to the current question now; those after it (hidden on phones, below it on
+        // desktops) after the first paint: an exam of 50 questions made one long task of
+        // starting. Questions above the current one are never late: on a desktop, where all
+        // are shown, they would push it down when they came.
         let mut questions = Vec::new();
         let mut after = Vec::new();
         for (i, q) in take.questions.iter().enumerate() {
             let node = self.question(take, i, q);
-            match i.cmp(&take.current) {
-                std::cmp::Ordering::Less => before.push(node),
-                std::cmp::Ordering::Equal => questions.push(node),
-                std::cmp::Ordering::Greater => after.push(node),
+            if i <= take.current {
+                questions.push(node);
+            } else {
+                after.push(node);
             }
-        }
-        if !before.is_empty() {
-            questions.insert(0, Node::Later(before));
         }
         if !after.is_empty() {
             questions.push(Node::Later(after));
