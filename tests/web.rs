@@ -269,32 +269,91 @@ async fn later_parts_come_after_a_frame_in_their_places_and_never_into_a_replace
 }
 
 #[wasm_bindgen_test]
-async fn dom_rebuilds_on_change_and_keeps_focus() {
-    use jieti::components::dom::Dom;
+async fn dom_updates_its_tree_in_place_and_keeps_focus() {
+    use jieti::components::dom::{next_task, Dom, Node};
     let el_root = container();
     let n = RwSignal::new(1u32);
     let handle = leptos::mount::mount_to(el_root.clone(), move || {
         let tree = move || {
-            (0..n.get())
-                .map(|i| el("input", "", vec![]).attr("id", format!("dom-test-{i}")))
-                .collect()
+            let n = n.get();
+            // What a step shows: a text whose words change, a tag that changes, a list that
+            // fills, and radios (matched by position: more of them come at the end).
+            let li = |i: u32| el("li", "", vec![text(format!("{n}.{i}"))]);
+            let mut out = vec![
+                el("p", "", vec![text(format!("step {n}"))]),
+                el(if n == 1 { "span" } else { "strong" }, "", vec![]),
+                el(
+                    "ul",
+                    "",
+                    vec![li(0), Node::Later((1..n + 1).map(li).collect())],
+                ),
+            ];
+            out.extend((0..n).map(|i| {
+                el("input", "", vec![])
+                    .attr("id", format!("dom-test-{i}"))
+                    .attr("type", "radio")
+                    .attr("name", "dom-test")
+                    .attr_if("checked", (i == n - 1).then_some(""))
+                    .attr_if("data-first", (n == 1).then_some("yes"))
+            }));
+            out
         };
         view! { <Dom tree=Box::new(tree)/> }
     });
     settle().await;
-    assert_eq!(el_root.get_elements_by_tag_name("input").length(), 1);
-    let first: web_sys::HtmlElement = document()
-        .get_element_by_id("dom-test-0")
-        .unwrap()
-        .unchecked_into();
+    frames(1).await;
+    let input = |i: u32| -> web_sys::HtmlInputElement {
+        document()
+            .get_element_by_id(&format!("dom-test-{i}"))
+            .unwrap()
+            .unchecked_into()
+    };
+    let first = input(0);
+    let p = el_root.query_selector("p").unwrap().unwrap();
+    let ul = el_root.query_selector("ul").unwrap().unwrap();
+    let first_li = ul.first_element_child().unwrap();
+    assert_eq!(ul.text_content().unwrap(), "1.01.1");
     first.focus().unwrap();
     n.set(3);
-    settle().await;
+    // The effect runs in a microtask: a zero timeout set now comes after it, and before any
+    // frame's deferred build (that build's own timeout is set later).
+    next_task().await;
+    // The same elements, brought up to date: the focused input keeps focus, an attribute the
+    // tree no longer has is gone, the tree decides which radio is checked, the text is new.
     assert_eq!(el_root.get_elements_by_tag_name("input").length(), 3);
-    // The input was replaced by a new one with the same id, and focus followed it.
-    let active = document().active_element().unwrap();
-    assert_eq!(active.id(), "dom-test-0");
-    assert!(!first.is_connected());
+    assert!(first.is_connected());
+    assert_eq!(document().active_element().unwrap().id(), "dom-test-0");
+    assert_eq!(first.get_attribute("data-first"), None);
+    assert!(!first.checked());
+    assert!(input(2).checked());
+    assert!(p.is_connected());
+    assert_eq!(p.text_content().unwrap(), "step 3");
+    // Another tag is another element.
+    assert_eq!(el_root.get_elements_by_tag_name("span").length(), 0);
+    assert_eq!(el_root.get_elements_by_tag_name("strong").length(), 1);
+    // The list keeps its first item; what came later is built again, later.
+    assert!(first_li.is_connected());
+    assert_eq!(ul.text_content().unwrap(), "3.0");
+    assert_eq!(ul.get_attribute("aria-busy").as_deref(), Some("true"));
+    frames(1).await;
+    assert_eq!(ul.text_content().unwrap(), "3.03.13.23.3");
+    assert_eq!(ul.get_attribute("aria-busy"), None);
+
+    // A learner's tap checks another radio; a rebuild from the same state puts the tree's back.
+    input(0).click();
+    assert!(input(0).checked());
+    n.set(2);
+    settle().await;
+    assert!(input(1).checked());
+    assert!(!input(0).checked());
+    assert!(document().get_element_by_id("dom-test-2").is_none());
+    // A rebuild before the later part came: the old part is never built, the new one is.
+    n.set(4);
+    next_task().await;
+    n.set(2);
+    next_task().await;
+    frames(2).await;
+    assert_eq!(ul.text_content().unwrap(), "2.02.12.2");
     drop(handle);
 }
 

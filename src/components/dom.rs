@@ -103,7 +103,7 @@ impl Node {
     }
 }
 
-/// Builds `children` into `parent`; a [`Node::Later`] among them leaves an empty text node that
+/// Builds `children` into `parent`; a [`Node::Later`] among them leaves an empty comment that
 /// keeps its place, and is built there after the next frame (one inside it, a frame later still).
 /// True when something was left for later.
 fn append_all(parent: &web_sys::Node, children: Vec<Node>, doc: &web_sys::Document) -> bool {
@@ -111,7 +111,8 @@ fn append_all(parent: &web_sys::Node, children: Vec<Node>, doc: &web_sys::Docume
     for child in children {
         match child {
             Node::Later(nodes) => {
-                let anchor = doc.create_text_node("");
+                // A comment, not an empty text: `patch_children` never reuses it for a text.
+                let anchor = doc.create_comment("");
                 let _ = parent.append_child(&anchor);
                 build_later(anchor.into(), nodes);
                 deferred = true;
@@ -122,6 +123,87 @@ fn append_all(parent: &web_sys::Node, children: Vec<Node>, doc: &web_sys::Docume
         }
     }
     deferred
+}
+
+/// Makes `parent`'s children match `nodes`, reusing the elements and texts already there where
+/// position and tag agree (attributes and texts are set in place): a rebuilt tree costs the
+/// browser only the layout of what changed, and a control that is still there keeps its focus.
+/// From a [`Node::Later`] on, the old children go and the rest is built as [`append_all`] does.
+/// True when something was left for later.
+fn patch_children(parent: &web_sys::Node, nodes: Vec<Node>, doc: &web_sys::Document) -> bool {
+    let mut next = parent.first_child();
+    let mut nodes = nodes.into_iter();
+    while let Some(node) = nodes.next() {
+        let old = match (next.take(), &node) {
+            (Some(old), Node::Later(_)) => {
+                remove_from(parent, Some(old));
+                None
+            }
+            (old, _) => old,
+        };
+        let Some(old) = old else {
+            let mut rest = vec![node];
+            rest.extend(nodes);
+            return append_all(parent, rest, doc);
+        };
+        next = old.next_sibling();
+        match node {
+            Node::Text(s) if old.node_type() == web_sys::Node::TEXT_NODE => {
+                if old.node_value().as_deref() != Some(&s) {
+                    old.set_node_value(Some(&s));
+                }
+            }
+            // A textarea's text is its value only until typed in: it is always built anew.
+            Node::El(tag, attrs, children)
+                if tag != "textarea"
+                    && old
+                        .dyn_ref::<web_sys::Element>()
+                        .is_some_and(|e| e.local_name() == tag) =>
+            {
+                let el: &web_sys::Element = old.unchecked_ref();
+                sync_attributes(el, tag, &attrs);
+                if patch_children(&old, children, doc) {
+                    let _ = el.set_attribute("aria-busy", "true");
+                }
+            }
+            node => {
+                let _ = parent.replace_child(&node.build(doc), &old);
+            }
+        }
+    }
+    remove_from(parent, next);
+    false
+}
+
+/// Removes `first` and every sibling after it.
+fn remove_from(parent: &web_sys::Node, mut first: Option<web_sys::Node>) {
+    while let Some(old) = first {
+        first = old.next_sibling();
+        let _ = parent.remove_child(&old);
+    }
+}
+
+/// Gives a reused element exactly the attributes `attrs`. A checkbox's or an option's state
+/// follows its attribute only until the learner changes it: the property is set too.
+fn sync_attributes(el: &web_sys::Element, tag: &str, attrs: &[(&'static str, String)]) {
+    for name in el.get_attribute_names().iter() {
+        let name = name.as_string().unwrap_or_default();
+        if !attrs.iter().any(|(n, _)| *n == name) {
+            let _ = el.remove_attribute(&name);
+        }
+    }
+    for (name, value) in attrs {
+        if el.get_attribute(name).as_deref() != Some(value.as_str()) {
+            let _ = el.set_attribute(name, value);
+        }
+    }
+    let state = match tag {
+        "input" => "checked",
+        "option" => "selected",
+        _ => return,
+    };
+    let on = attrs.iter().any(|(n, _)| *n == state);
+    let _ = js_sys::Reflect::set(el, &state.into(), &on.into());
 }
 
 /// Builds `nodes` in place of `anchor` in a task after the next frame. When the anchor has left
@@ -161,8 +243,8 @@ pub fn focus_after_frame(selector: String) {
     after_frame(Box::new(move || focus_selector(&selector)));
 }
 
-/// A `<div>` whose content is built from `tree`, and rebuilt whenever the signals `tree` reads
-/// change (the locale, new data).
+/// A `<div>` whose content is built from `tree`, and brought up to date in place whenever the
+/// signals `tree` reads change (the locale, new data).
 #[component]
 pub fn Dom(
     /// Makes the content.
@@ -178,24 +260,13 @@ pub fn Dom(
         let Some(root) = holder.get() else {
             return;
         };
-        let doc = document();
-        // Keyboard users keep their place: the control that had focus gets it back by its id.
-        let focused = doc
-            .active_element()
-            .filter(|a| root.contains(Some(a)))
-            .map(|a| a.id())
-            .filter(|id| !id.is_empty());
-        let fragment = doc.create_document_fragment();
-        for n in nodes {
-            let _ = fragment.append_child(&n.build(&doc));
-        }
-        root.set_text_content(None);
-        let _ = root.append_child(&fragment);
-        if let Some(el) = focused.and_then(|id| doc.get_element_by_id(&id)) {
-            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-                let _ = el.focus();
-            }
-        }
+        // Patched, not rebuilt: a control the learner is using stays, with its focus.
+        let busy = patch_children(&root, nodes, &document());
+        let _ = if busy {
+            root.set_attribute("aria-busy", "true")
+        } else {
+            root.remove_attribute("aria-busy")
+        };
     });
     view! { <div class=class node_ref=holder></div> }
 }
@@ -256,26 +327,36 @@ pub fn unlisten(root: &web_sys::Element, listeners: Vec<Listener>) {
     }
 }
 
-/// The error block with a retry button (`data-act="reload"`).
+/// What went wrong, in the learner's words: with a retry button (`data-act="reload"`) when trying
+/// again can help, with a way back to the catalog when it cannot (the request was refused).
 pub fn error_nodes(i18n: I18n, error: &ApiError) -> Vec<Node> {
     let m = crate::i18n::messages(i18n.locale());
     web_sys::console::warn_1(&format!("Jieti: {error}").into());
-    let body = match error {
-        ApiError::Network(_) => m.error_network.to_owned(),
-        ApiError::Status {
-            status, message, ..
-        } if *status < 500 => message.clone(),
-        _ => m.error_server.to_owned(),
+    let (body, action) = match error {
+        ApiError::Network(_) => (m.error_network, None),
+        e if e.is_transient() => (m.error_server, None),
+        _ => (
+            m.error_request,
+            Some(link(
+                "button",
+                crate::app::href::home(),
+                vec![text(m.back_to_catalog)],
+            )),
+        ),
     };
+    let action = action.unwrap_or_else(|| {
+        el("button", "button", vec![text(m.retry)])
+            .attr("type", "button")
+            .attr("data-act", "reload")
+    });
     vec![el(
         "section",
         "pl-error",
         vec![
+            super::icon(super::IconName::Warning, 40),
             el("h2", "", vec![text(m.error_title)]),
             el("p", "", vec![text(body)]),
-            el("button", "button", vec![text(m.retry)])
-                .attr("type", "button")
-                .attr("data-act", "reload"),
+            action,
         ],
     )
     .attr("role", "alert")]

@@ -1,6 +1,6 @@
 //! Small inline SVG icons (no icon font, no requests).
 
-use leptos::prelude::*;
+use super::dom::{el, Node};
 
 /// Which icon to draw.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,18 +43,18 @@ impl IconName {
     }
 }
 
-/// An icon, hidden from assistive technology (the text beside it carries the meaning).
-#[component]
-pub fn Icon(
-    /// Which icon.
-    name: IconName,
-    /// Size in CSS pixels.
-    #[prop(default = 16)]
-    size: u32,
-) -> impl IntoView {
-    view! {
-        <svg viewBox="0 0 24 24" width=size height=size aria-hidden="true" focusable="false" fill="currentColor">
-            <path d=name.path()></path>
-        </svg>
-    }
+/// An icon as builder nodes, hidden from assistive technology (the text beside it carries the
+/// meaning).
+pub fn icon(name: IconName, size: u32) -> Node {
+    el(
+        "svg",
+        "",
+        vec![el("path", "", vec![]).attr("d", name.path())],
+    )
+    .attr("viewBox", "0 0 24 24")
+    .attr("width", size.to_string())
+    .attr("height", size.to_string())
+    .attr("aria-hidden", "true")
+    .attr("focusable", "false")
+    .attr("fill", "currentColor")
 }

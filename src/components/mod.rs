@@ -1,4 +1,4 @@
-//! Generic UI pieces, with no domain logic: header, states (loading, error, empty), icons.
+//! Generic UI pieces, with no domain logic: header, states (loading, error), icons.
 
 pub mod dom;
 mod header;
@@ -6,5 +6,5 @@ mod icons;
 mod states;
 
 pub use header::Header;
-pub use icons::{Icon, IconName};
-pub use states::{loaded_page, CourseListSkeleton, EmptyState, ErrorView};
+pub use icons::{icon, IconName};
+pub use states::{loaded_page, CourseListSkeleton, ErrorView};

@@ -8,13 +8,13 @@ use leptos::prelude::*;
 use stylers_macro::style;
 use wasm_bindgen::JsCast;
 
-use super::course_card::{category_look, figures, icon};
+use super::course_card::{category_look, figures};
 use crate::api::account::{delete_review, enroll, my_courses, my_review, put_review, unenroll};
 use crate::api::catalog::{get_course, get_reviews};
 use crate::api::{use_fetch, ApiError};
 use crate::app::href;
 use crate::components::dom::{closest_data, el, link, span, text, Dom, Node};
-use crate::components::{loaded_page, ErrorView};
+use crate::components::{icon, loaded_page, ErrorView};
 use crate::i18n::{self, clock, megabytes, Messages};
 use crate::state::session::token;
 use crate::state::{use_i18n, use_session};

@@ -5,7 +5,7 @@ use jieti_api::{CourseSummary, Locale};
 
 use crate::app::href;
 use crate::components::dom::{el, link, span, text, Node};
-use crate::components::IconName;
+use crate::components::{icon, IconName};
 use crate::i18n::{self, Messages};
 
 /// Icon and hue of a category's drawn cover.
@@ -18,21 +18,6 @@ pub(crate) fn category_look(category_id: &str) -> (IconName, u16) {
         "trades" => (IconName::Tool, 40),
         _ => (IconName::Certificate, 200),
     }
-}
-
-/// An icon as builder nodes, hidden from assistive technology.
-pub(crate) fn icon(name: IconName, size: u32) -> Node {
-    el(
-        "svg",
-        "",
-        vec![el("path", "", vec![]).attr("d", name.path())],
-    )
-    .attr("viewBox", "0 0 24 24")
-    .attr("width", size.to_string())
-    .attr("height", size.to_string())
-    .attr("aria-hidden", "true")
-    .attr("focusable", "false")
-    .attr("fill", "currentColor")
 }
 
 /// The title with the search's matches in `<mark>` (ranges are in characters, as the API sends them).
