@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::account::MyPage;
+use crate::components::dom::{el, link, text, Dom};
 use crate::components::Header;
 use crate::dashboard::Kind;
 use crate::lazy::LazyPage;
@@ -164,11 +165,13 @@ fn lazy(load: impl Fn() -> crate::lazy::PageFuture + 'static) -> AnyView {
 fn NotFound() -> impl IntoView {
     let i18n = use_i18n();
     use_title(move || i18n.t().not_found_title.to_owned());
-    view! {
-        <section class="page crash-view">
-            <h1 class="page-title">{i18n.text(|t| t.not_found_title)}</h1>
-            <p>{i18n.text(|t| t.not_found_body)}</p>
-            <a href=href::home() class="button">{i18n.text(|t| t.back_to_catalog)}</a>
-        </section>
-    }
+    let tree = move || {
+        let t = i18n.t();
+        vec![
+            el("h1", "page-title", vec![text(t.not_found_title)]),
+            el("p", "", vec![text(t.not_found_body)]),
+            link("button", href::home(), vec![text(t.back_to_catalog)]),
+        ]
+    };
+    view! { <Dom tree=Box::new(tree) class="page crash-view"/> }
 }

@@ -2,12 +2,12 @@
 //! guest stay; signing in brings a guest's enrolments along. Signed in, the page offers sign-out.
 
 use leptos::prelude::*;
-use stylers_macro::style;
+use wasm_bindgen::JsCast;
 
 use crate::api::account::{sign_in, sign_up};
 use crate::api::ApiError;
 use crate::app::href;
-use crate::components::dom::focus_selector;
+use crate::components::dom::{closest_data, el, focus_selector, link, span, text, Dom, Node};
 use crate::i18n::{self, Messages};
 use crate::router::{navigate, use_url};
 use crate::state::{use_i18n, use_session, use_title};
@@ -35,9 +35,6 @@ crate::split_page!(
         }
     }
 );
-
-/// Picks a message.
-type Pick = fn(&Messages) -> &'static str;
 
 /// Field errors of the form, by field; `None` is the form as a whole.
 #[derive(Clone, Default, PartialEq)]
@@ -98,60 +95,13 @@ fn from_server(t: &Messages, error: ApiError) -> Errors {
     e
 }
 
-/// Sign in, or sign up.
+/// Sign in, or sign up: one patched tree (the fields keep what was typed while errors come and
+/// go), with delegated submit and sign-out.
 #[component]
 pub fn AccountPage(
     /// Sign up rather than sign in.
     sign_up: bool,
 ) -> impl IntoView {
-    let cls = style! {
-        .narrow {
-            max-width: 440px;
-        }
-        form {
-            display: grid;
-            gap: var(--space-3);
-            margin: var(--space-4) 0;
-        }
-        label {
-            display: grid;
-            gap: var(--space-1);
-            font-weight: 600;
-        }
-        input {
-            min-height: var(--touch);
-            padding: 0 var(--space-3);
-            border: 1px solid var(--text-3);
-            border-radius: var(--radius);
-            background: var(--surface);
-            color: var(--text);
-            font: inherit;
-            font-weight: 400;
-        }
-        input[aria-invalid="true"] {
-            border-color: var(--danger);
-        }
-        .hint {
-            color: var(--text-2);
-            font-size: var(--text-s);
-            font-weight: 400;
-        }
-        .error {
-            color: var(--danger);
-            font-size: var(--text-s);
-            font-weight: 400;
-        }
-        .alert {
-            padding: var(--space-3);
-            border-radius: var(--radius);
-            background: var(--danger-soft);
-            color: var(--danger);
-        }
-        .note {
-            color: var(--text-2);
-            font-size: var(--text-s);
-        }
-    };
     let i18n = use_i18n();
     let session = use_session();
     let url = use_url();
@@ -159,9 +109,6 @@ pub fn AccountPage(
         let t = i18n.t();
         if sign_up { t.sign_up } else { t.sign_in }.to_owned()
     });
-    let name = RwSignal::new(String::new());
-    let email = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
     let errors = RwSignal::new(Errors::default());
     let busy = RwSignal::new(false);
     // Where to go afterwards: an app path only, never another site.
@@ -170,15 +117,15 @@ pub fn AccountPage(
             .filter(|n| n.starts_with('/') && !n.starts_with("//"))
             .unwrap_or_else(href::home)
     };
-    let submit = move |ev: leptos::ev::SubmitEvent| {
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
             return;
         }
         let (n, e, p) = (
-            name.get_untracked(),
-            email.get_untracked(),
-            password.get_untracked(),
+            field_value("display_name"),
+            field_value("email"),
+            field_value("password"),
         );
         let found = check(i18n.t(), sign_up, &n, &e, &p);
         if found.any() {
@@ -209,72 +156,134 @@ pub fn AccountPage(
             }
         });
     };
-    let field = move |pick: fn(&Errors) -> Option<String>| move || errors.with(pick);
-    let invalid = move |pick: fn(&Errors) -> Option<String>| {
-        move || errors.with(|e| pick(e).is_some()).to_string()
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        if closest_data(&ev, "data-act").as_deref() == Some("sign-out") {
+            leptos::task::spawn_local(async move { session.sign_out().await });
+        }
     };
-    let (ask, target, go): (Pick, _, Pick) = if sign_up {
-        (|t| t.have_account, href::sign_in(), |t| t.sign_in)
-    } else {
-        (|t| t.no_account, href::sign_up(), |t| t.sign_up)
+    let tree = move || {
+        let (t, locale) = (i18n.t(), i18n.locale());
+        // Signed in: who, and sign-out.
+        let me = session
+            .me()
+            .filter(|m| m.kind == jieti_api::LearnerKind::Account)
+            .map(|me| {
+                let who = me.display_name.or(me.email).unwrap_or_default();
+                vec![
+                    el("p", "", vec![text(i18n::signed_in_as(locale, &who))])
+                        .attr("role", "status"),
+                    el("button", "button button--quiet", vec![text(t.sign_out)])
+                        .attr("type", "button")
+                        .attr("data-act", "sign-out"),
+                ]
+            })
+            .unwrap_or_default();
+        let (ask, target, go) = if sign_up {
+            (t.have_account, href::sign_in(), t.sign_in)
+        } else {
+            (t.no_account, href::sign_up(), t.sign_up)
+        };
+        let other = url.with(|u| match u.get("next") {
+            Some(next) => format!("{target}?next={}", jieti_api::encode_component(next)),
+            None => target,
+        });
+        // Every part keeps its place whether shown or not: the fields after it stay the same
+        // elements, with what was typed in them.
+        vec![
+            el(
+                "h1",
+                "page-title",
+                vec![text(if sign_up { t.sign_up } else { t.sign_in })],
+            ),
+            el("div", "", me),
+            errors.with(|e| form(t, sign_up, e, busy.get())),
+            el(
+                "p",
+                "",
+                vec![text(ask), text(" "), link("", other, vec![text(go)])],
+            ),
+            el("p", "ac-note", vec![text(t.guest_note)]),
+        ]
     };
-    let other = view! { <p>{i18n.text(ask)}" "<a href=move || with_next(target.clone(), url)>{i18n.text(go)}</a></p> };
-    let signed_in = move || {
-        session.me().filter(|m| m.kind == jieti_api::LearnerKind::Account).map(|me| {
-            let out = move |_| {
-                leptos::task::spawn_local(async move { session.sign_out().await });
-            };
-            let who = me.display_name.or(me.email).unwrap_or_default();
-            view! {
-                <p role="status">{move || i18n::signed_in_as(i18n.locale(), &who)}</p>
-                <button type="button" class="button button--quiet" on:click=out>{i18n.text(|t| t.sign_out)}</button>
-            }
-        })
-    };
-    view! { class = cls,
-        <section class="page narrow">
-            <h1 class="page-title">{move || { let t = i18n.t(); if sign_up { t.sign_up } else { t.sign_in } }}</h1>
-            {signed_in}
-            <form novalidate on:submit=submit>
-                {move || errors.with(|e| e.form.clone()).map(|m| view! { class = cls, <p class="alert" role="alert">{m}</p> })}
-                {sign_up.then(|| view! { class = cls,
-                    <label>{i18n.text(|t| t.display_name)}
-                        <input name="display_name" autocomplete="nickname" maxlength="40" aria-describedby="name-error"
-                            aria-invalid=invalid(|e| e.display_name.clone())
-                            prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
-                        <span class="error" id="name-error">{field(|e| e.display_name.clone())}</span>
-                    </label>
-                })}
-                <label>{i18n.text(|t| t.email)}
-                    <input type="email" name="email" autocomplete="email" inputmode="email" aria-describedby="email-error"
-                        aria-invalid=invalid(|e| e.email.clone())
-                        prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev))/>
-                    <span class="error" id="email-error">{field(|e| e.email.clone())}</span>
-                </label>
-                <label>{i18n.text(|t| t.password)}
-                    <input type="password" name="password" aria-describedby="password-hint password-error"
-                        autocomplete=if sign_up { "new-password" } else { "current-password" }
-                        aria-invalid=invalid(|e| e.password.clone())
-                        prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev))/>
-                    {sign_up.then(|| view! { class = cls, <span class="hint" id="password-hint">{i18n.text(|t| t.password_hint)}</span> })}
-                    <span class="error" id="password-error">{field(|e| e.password.clone())}</span>
-                </label>
-                <button type="submit" class="button" disabled=move || busy.get()>
-                    {move || { let t = i18n.t(); if sign_up { t.sign_up } else { t.sign_in } }}
-                </button>
-            </form>
-            {other}
-            <p class="note">{i18n.text(|t| t.guest_note)}</p>
+    view! {
+        <section class="page ac" on:submit=on_submit on:click=on_click>
+            <Dom tree=Box::new(tree)/>
         </section>
     }
 }
 
-/// `path` carrying on the current page's `next`.
-fn with_next(path: String, url: Memo<crate::router::Url>) -> String {
-    match url.with(|u| u.get("next").map(jieti_api::encode_component)) {
-        Some(next) => format!("{path}?next={next}"),
-        None => path,
+/// The form: its alert, the fields with their errors, and the submit button.
+fn form(t: &Messages, sign_up: bool, e: &Errors, busy: bool) -> Node {
+    let field = |label: &str, name: &'static str, error: &Option<String>, hint: Option<&str>| {
+        let error_id = format!("{name}-error");
+        let described = match hint {
+            Some(_) => format!("{name}-hint {error_id}"),
+            None => error_id.clone(),
+        };
+        let input = el("input", "", vec![])
+            .attr("name", name)
+            .attr("aria-describedby", described)
+            .attr("aria-invalid", error.is_some().to_string());
+        let input = match name {
+            "display_name" => input
+                .attr("autocomplete", "nickname")
+                .attr("maxlength", "40"),
+            "email" => input
+                .attr("type", "email")
+                .attr("autocomplete", "email")
+                .attr("inputmode", "email"),
+            _ => input.attr("type", "password").attr(
+                "autocomplete",
+                if sign_up {
+                    "new-password"
+                } else {
+                    "current-password"
+                },
+            ),
+        };
+        let mut children = vec![text(label.to_owned()), input];
+        children.extend(hint.map(|h| span("ac-hint", h).attr("id", format!("{name}-hint"))));
+        children.push(span("ac-error", error.clone().unwrap_or_default()).attr("id", error_id));
+        el("label", "", children)
+    };
+    let mut fields = vec![el(
+        "p",
+        "ac-alert",
+        vec![text(e.form.clone().unwrap_or_default())],
+    )
+    .attr("role", "alert")
+    .attr_if("hidden", e.form.is_none().then_some(""))];
+    if sign_up {
+        fields.push(field(t.display_name, "display_name", &e.display_name, None));
     }
+    fields.push(field(t.email, "email", &e.email, None));
+    fields.push(field(
+        t.password,
+        "password",
+        &e.password,
+        sign_up.then_some(t.password_hint),
+    ));
+    fields.push(
+        el(
+            "button",
+            "button",
+            vec![text(if sign_up { t.sign_up } else { t.sign_in })],
+        )
+        .attr("type", "submit")
+        .attr_if("disabled", busy.then_some("")),
+    );
+    el("form", "", fields).attr("novalidate", "")
+}
+
+/// The current value of the account form's field `name` (empty when the page has none).
+fn field_value(name: &str) -> String {
+    document()
+        .query_selector(&format!(".ac input[name={name}]"))
+        .ok()
+        .flatten()
+        .and_then(|el| el.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .map(|el| el.value())
+        .unwrap_or_default()
 }
 
 /// Moves focus to the first field marked invalid, once the view has marked it.

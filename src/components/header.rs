@@ -2,12 +2,14 @@
 
 use leptos::prelude::*;
 
+use super::dom::{el, link, span, text, Dom};
 use crate::app::href;
 use crate::i18n::{native_name, Locale};
 use crate::router::use_url;
 use crate::state::{use_i18n, use_session};
 
-/// The top bar of every page (same markup as the static shell in index.html).
+/// The top bar of every page (same markup as the static shell in index.html), built as one
+/// patched tree: the locale, the URL (which link is current) and the learner's name redraw it.
 #[component]
 pub fn Header() -> impl IntoView {
     let i18n = use_i18n();
@@ -18,45 +20,68 @@ pub fn Header() -> impl IntoView {
     };
     let url = use_url();
     let session = use_session();
-    // Signed in: the learner's name, leading to the account page (which offers sign-out).
-    let account = move || {
-        session
+    let tree = move || {
+        let (t, locale) = (i18n.t(), i18n.locale());
+        // Signed in: the learner's name, leading to the account page (which offers sign-out).
+        let account = session
             .me()
             .filter(|m| m.kind == jieti_api::LearnerKind::Account)
             .and_then(|m| m.display_name)
-            .unwrap_or_else(|| i18n.t().nav_sign_in.to_owned())
+            .unwrap_or_else(|| t.nav_sign_in.to_owned());
+        let path = url.with(|u| u.path.clone());
+        let nav = |class: &str, href: String, label: String| {
+            let current = (path == href).then_some("page");
+            link(class, href, vec![text(label)]).attr_if("aria-current", current)
+        };
+        let options = Locale::ALL
+            .into_iter()
+            .map(|l| {
+                el("option", "", vec![text(native_name(l))])
+                    .attr("value", l.as_str())
+                    .attr("lang", l.as_str())
+                    .attr_if("selected", (l == locale).then_some(""))
+            })
+            .collect();
+        let mark = el(
+            "svg",
+            "brand__mark",
+            vec![el("path", "", vec![])
+                .attr("fill", "none")
+                .attr("stroke", "currentColor")
+                .attr("stroke-width", "3")
+                .attr("stroke-linecap", "round")
+                .attr("d", "M9 4v24M23 4v24M9 9h14M9 16h14M9 23h14")],
+        )
+        .attr("viewBox", "0 0 32 32")
+        .attr("aria-hidden", "true");
+        vec![
+            link("skip-link", "#main".into(), vec![text(t.skip_to_content)])
+                .attr("rel", "external"),
+            el(
+                "header",
+                "site-header",
+                vec![el(
+                    "div",
+                    "site-header__inner",
+                    vec![
+                        link("brand", href::home(), vec![mark, span("", t.brand)]),
+                        el(
+                            "nav",
+                            "site-nav",
+                            vec![
+                                nav("nav-optional", href::search(), t.nav_search.to_owned()),
+                                nav("", href::dashboard(), t.nav_dashboard.to_owned()),
+                                nav("nav-account", href::sign_in(), account),
+                                el("select", "locale-select", options)
+                                    .attr("aria-label", t.language),
+                            ],
+                        )
+                        .attr("aria-label", t.nav_label),
+                    ],
+                )],
+            ),
+        ]
     };
-    // One closure type for every nav link's aria-current.
-    let current = move |path: String| move || url.with(|u| u.path == path).then_some("page");
-    view! {
-        <a class="skip-link" href="#main" rel="external">{i18n.text(|t| t.skip_to_content)}</a>
-        <header class="site-header">
-            <div class="site-header__inner">
-                <a href=href::home() class="brand">
-                    <svg class="brand__mark" viewBox="0 0 32 32" aria-hidden="true">
-                        <path fill="none" stroke="currentColor" stroke-width="3" stroke-linecap="round"
-                            d="M9 4v24M23 4v24M9 9h14M9 16h14M9 23h14"/>
-                    </svg>
-                    <span>{i18n.text(|t| t.brand)}</span>
-                </a>
-                <nav class="site-nav" aria-label=i18n.text(|t| t.nav_label)>
-                    <a href=href::search() class="nav-optional" aria-current=current(href::search())>{i18n.text(|t| t.nav_search)}</a>
-                    <a href=href::dashboard() aria-current=current(href::dashboard())>{i18n.text(|t| t.nav_dashboard)}</a>
-                    <a href=href::sign_in() class="nav-account" aria-current=current(href::sign_in())>{account}</a>
-                    <select class="locale-select" aria-label=i18n.text(|t| t.language) on:change=on_change>
-                        {Locale::ALL
-                            .into_iter()
-                            .map(|l| {
-                                view! {
-                                    <option value=l.as_str() lang=l.as_str() selected=move || i18n.locale() == l>
-                                        {native_name(l)}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                </nav>
-            </div>
-        </header>
-    }
+    // No boxes of their own: the header stays sticky to the page, as in the static shell.
+    view! { <div class="contents" on:change=on_change><Dom tree=Box::new(tree) class="contents"/></div> }
 }

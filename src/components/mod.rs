@@ -7,4 +7,4 @@ mod states;
 
 pub use header::Header;
 pub use icons::{icon, IconName};
-pub use states::{loaded_page, CourseListSkeleton, ErrorView};
+pub use states::{loaded_page, skeleton_list, ErrorView};

@@ -2,36 +2,37 @@
 
 use leptos::prelude::*;
 
-use super::dom::{closest_data, error_nodes, Dom};
+use super::dom::{closest_data, el, error_nodes, Dom, Node};
 use crate::api::{ApiError, Fetch};
+use crate::i18n::Messages;
 use crate::state::use_i18n;
 
 /// Grey placeholder cards in the shape of the course list (same markup as the static shell).
-#[component]
-pub fn CourseListSkeleton(
-    /// How many cards.
-    #[prop(default = 6)]
-    count: usize,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <ul class="course-list" aria-busy="true" aria-label=i18n.text(|t| t.loading)>
-            {(0..count)
-                .map(|_| {
-                    view! {
-                        <li class="skeleton-card">
-                            <div class="skeleton-card__cover"></div>
-                            <div class="skeleton-card__lines">
-                                <div class="skeleton-line skeleton-line--w80"></div>
-                                <div class="skeleton-line skeleton-line--w50"></div>
-                                <div class="skeleton-line skeleton-line--w30"></div>
-                            </div>
-                        </li>
-                    }
-                })
-                .collect_view()}
-        </ul>
-    }
+pub fn skeleton_list(t: &Messages, count: usize) -> Node {
+    let line = |width: &str| {
+        el(
+            "div",
+            &format!("skeleton-line skeleton-line--{width}"),
+            vec![],
+        )
+    };
+    let card = || {
+        el(
+            "li",
+            "skeleton-card",
+            vec![
+                el("div", "skeleton-card__cover", vec![]),
+                el(
+                    "div",
+                    "skeleton-card__lines",
+                    vec![line("w80"), line("w50"), line("w30")],
+                ),
+            ],
+        )
+    };
+    el("ul", "course-list", (0..count).map(|_| card()).collect())
+        .attr("aria-busy", "true")
+        .attr("aria-label", t.loading)
 }
 
 /// What went wrong, in the learner's words ([`error_nodes`]); its retry button calls `on_retry`.
@@ -66,13 +67,22 @@ pub fn loaded_page<T: Clone + Send + Sync + 'static>(
                 .unwrap_or_default()
         })
     });
-    let retry = Callback::new(move |_| fetch.refetch());
-    move || {
-        match fetch.get() {
-        None => view! { <div class="page" aria-busy="true"><div class="skeleton-line skeleton-line--w80"></div></div> }
-            .into_any(),
+    let i18n = use_i18n();
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        if closest_data(&ev, "data-act").as_deref() == Some("reload") {
+            fetch.refetch();
+        }
+    };
+    // Loading and failed are one tree; the page itself replaces it once the data is in.
+    let waiting = move || {
+        fetch.with(|r| match r {
+            Some(Err(e)) => error_nodes(i18n, e),
+            _ => vec![el("div", "skeleton-line skeleton-line--w80", vec![]).attr("aria-busy", "true")],
+        })
+    };
+    move || match fetch.get() {
         Some(Ok(data)) => show(data),
-        Some(Err(error)) => view! { <div class="page"><ErrorView error=error on_retry=retry/></div> }.into_any(),
-    }
+        _ => view! { <div class="page" on:click=on_click><Dom tree=Box::new(waiting)/></div> }
+            .into_any(),
     }
 }

@@ -8,8 +8,10 @@ use leptos::prelude::*;
 use super::course_card::course_list;
 use crate::api::catalog::{get_categories, search_courses};
 use crate::api::{use_fetch, ApiError, Fetch};
-use crate::components::dom::{closest_data, el, focus_selector, link, text, Dom, Node};
-use crate::components::{CourseListSkeleton, ErrorView};
+use crate::components::dom::{
+    closest_data, el, error_nodes, focus_selector, link, text, Dom, Node,
+};
+use crate::components::skeleton_list;
 use crate::i18n::{self, Locale, Messages};
 use crate::router::{navigate, use_url, Url};
 use crate::state::{use_i18n, use_title};
@@ -155,17 +157,15 @@ pub fn CatalogPage(
         }
     });
     let drawer = RwSignal::new(false);
+    // Skeleton, error view or results: one tree, patched from one to the next.
     let results = move || {
         courses.with(|r| match r {
+            None => vec![skeleton_list(i18n.t(), 6)],
             Some(Ok(r)) => url.with_untracked(|u| results_tree(r, u, i18n.t(), i18n.locale())),
-            _ => Vec::new(),
+            Some(Err(e)) => error_nodes(i18n, e),
         })
     };
     use_title(move || query.with(|q| q.q.clone().unwrap_or_default()));
-    let retry = Callback::new(move |_| {
-        categories.refetch();
-        courses.refetch();
-    });
     let sort = move |ev: leptos::ev::Event| {
         if let Some(select) = ev
             .target()
@@ -191,17 +191,22 @@ pub fn CatalogPage(
         });
         url.with(|u| chips_tree(&list, u, i18n.t(), i18n.locale()))
     };
-    // The chip row's own retry, when only the categories failed (the list has its error view).
-    let chips_click = move |ev: leptos::ev::MouseEvent| {
-        if closest_data(&ev, "data-act").as_deref() == Some("categories") {
+    // The chip row's own retry, when only the categories failed; the list's error view retries
+    // both (when both failed, the chips wait for it).
+    let on_click = move |ev: leptos::ev::MouseEvent| match closest_data(&ev, "data-act").as_deref()
+    {
+        Some("categories") => categories.refetch(),
+        Some("reload") => {
             categories.refetch();
+            courses.refetch();
         }
+        _ => {}
     };
     view! {
-        <div class="page">
+        <div class="page" on:click=on_click>
             <h1 class="visually-hidden">{i18n.text(|t| t.catalog_title)}</h1>
             <SearchBox url=url autofocus=search/>
-            <div on:click=chips_click><Dom tree=Box::new(chips)/></div>
+            <Dom tree=Box::new(chips)/>
             <div class="toolbar">
                 // One live region for the page's life, so screen readers announce each new count.
                 <p class="results-count" aria-live="polite">
@@ -225,12 +230,8 @@ pub fn CatalogPage(
                 // The course cards' titles are h3: the list gets its h2, so headings never skip a level.
                 <section aria-labelledby="results-h">
                     <h2 id="results-h" class="visually-hidden">{i18n.text(|t| t.results_label)}</h2>
-                    {move || match courses.with(|r| r.map(|r| r.as_ref().err().cloned())) {
-                        None => Some(view! { <CourseListSkeleton/> }.into_any()),
-                        Some(None) => None,
-                        Some(Some(error)) => Some(view! { <ErrorView error=error on_retry=retry/> }.into_any()),
-                    }}
-                    <div class="results" aria-busy=move || courses.loading().to_string()>
+                    // Dimmed while new results come (not the first skeleton: it is busy itself).
+                    <div class="results" aria-busy=move || (courses.loading() && courses.with(|r| r.is_some())).to_string()>
                         <Dom tree=Box::new(results)/>
                     </div>
                 </section>

@@ -5,7 +5,6 @@ use std::rc::Rc;
 
 use jieti_api::{CourseDetail, LessonKind, Locale, QuizMode, Review};
 use leptos::prelude::*;
-use stylers_macro::style;
 use wasm_bindgen::JsCast;
 
 use super::course_card::{category_look, figures};
@@ -13,8 +12,8 @@ use crate::api::account::{delete_review, enroll, my_courses, my_review, put_revi
 use crate::api::catalog::{get_course, get_reviews};
 use crate::api::{use_fetch, ApiError};
 use crate::app::href;
-use crate::components::dom::{closest_data, el, link, span, text, Dom, Node};
-use crate::components::{icon, loaded_page, ErrorView};
+use crate::components::dom::{closest_data, el, error_nodes, link, span, text, Dom, Node};
+use crate::components::{icon, loaded_page};
 use crate::i18n::{self, clock, megabytes, Messages};
 use crate::state::session::token;
 use crate::state::{use_i18n, use_session};
@@ -61,18 +60,11 @@ fn CourseView(detail: CourseDetail) -> impl IntoView {
     let enrolled = RwSignal::new(token().is_none().then_some(false));
     let reviews_version = RwSignal::new(0u32);
     let review_course = c.id.clone();
-    let price = if c.is_free() {
-        view! { <span class="cp-free">{i18n.text(|t| t.free)}</span> }.into_any()
-    } else {
-        view! { <span class="cp-price">{i18n::price(c.price_fen)}</span> }.into_any()
-    };
     view! {
         <article class="page">
             <Dom tree=Box::new(hero)/>
-            <div class="cp-buy">
-                {price}
-                <EnrollButton course=c.id.clone() first_lesson=first_lesson enrolled=enrolled/>
-            </div>
+            <Enroll course=c.id.clone() free=c.is_free().then_some(()) price=c.price_fen
+                first_lesson=first_lesson enrolled=enrolled/>
             <Dom tree=Box::new(body)/>
             {move || (enrolled.get() == Some(true)).then(|| view! { <MyReview course=review_course.clone() saved=reviews_version/> })}
             <Reviews course=c.id.clone() rating=c.rating count=c.rating_count distribution=detail.rating_distribution
@@ -247,31 +239,17 @@ fn body(d: &CourseDetail, t: &Messages, locale: Locale) -> Vec<Node> {
     sections
 }
 
-/// Enrol (as a guest if need be), then "start learning"; enrolled learners can also leave.
+/// The price, then enrol (as a guest if need be) and "start learning"; enrolled learners can also
+/// leave.
 #[component]
-fn EnrollButton(
+fn Enroll(
     course: String,
+    /// Some when the course is free.
+    free: Option<()>,
+    price: u32,
     first_lesson: Option<String>,
     enrolled: RwSignal<Option<bool>>,
 ) -> impl IntoView {
-    let cls = style! {
-        .enroll {
-            display: flex;
-            flex-wrap: wrap;
-            align-items: center;
-            gap: var(--space-2);
-            margin-left: auto;
-        }
-        .status {
-            flex-basis: 100%;
-            color: var(--text-2);
-            font-size: var(--text-s);
-            text-align: right;
-        }
-        .status:empty {
-            display: none;
-        }
-    };
     let i18n = use_i18n();
     let session = use_session();
     let busy = RwSignal::new(false);
@@ -294,9 +272,17 @@ fn EnrollButton(
             });
         });
     }
-    let act = {
+    let on_click = {
         let course = course.clone();
-        move |join: bool| {
+        move |ev: leptos::ev::MouseEvent| {
+            let join = match closest_data(&ev, "data-act").as_deref() {
+                Some("enroll") => true,
+                Some("leave") => false,
+                _ => return,
+            };
+            if busy.get_untracked() {
+                return;
+            }
             let course = course.clone();
             busy.set(true);
             message.set(None);
@@ -308,19 +294,19 @@ fn EnrollButton(
                 };
                 let _ = busy.try_set(false);
                 let t = i18n.t();
-                match result {
+                let note = match result {
                     Ok(()) => {
                         let _ = enrolled.try_set(Some(join));
-                        let _ =
-                            message.try_set(Some(if join { t.enrolled_note } else { t.left_note }));
+                        if join {
+                            t.enrolled_note
+                        } else {
+                            t.left_note
+                        }
                     }
-                    Err(ApiError::Network(_)) => {
-                        let _ = message.try_set(Some(t.error_network));
-                    }
-                    Err(_) => {
-                        let _ = message.try_set(Some(t.error_server));
-                    }
-                }
+                    Err(ApiError::Network(_)) => t.error_network,
+                    Err(_) => t.error_server,
+                };
+                let _ = message.try_set(Some(note));
             });
         }
     };
@@ -330,35 +316,47 @@ fn EnrollButton(
         href::sign_up(),
         jieti_api::encode_component(&href::course(&course))
     );
-    view! { class = cls,
-        <div class="enroll">
-            {move || match enrolled.get() {
-                Some(true) => {
-                    let act = act.clone();
-                    view! { class = cls,
-                        <a class="button" href=learn.clone().unwrap_or_default()>{i18n.text(|t| t.start_learning)}</a>
-                        <button type="button" class="button button--quiet" disabled=move || busy.get()
-                            on:click=move |_| act(false)>{i18n.text(|t| t.leave_course)}</button>
-                    }
-                    .into_any()
-                }
-                _ => {
-                    let act = act.clone();
-                    view! { class = cls,
-                        <button type="button" class="button" disabled=move || busy.get() || enrolled.get().is_none()
-                            on:click=move |_| act(true)>{i18n.text(|t| t.enroll)}</button>
-                    }
-                    .into_any()
-                }
-            }}
-            <p class="status" role="status">
-                {move || message.get()}
-                {move || (enrolled.get() == Some(true) && !session.is_account()).then(|| view! {
-                    " " <a href=sign_up.clone()>{i18n.text(|t| t.keep_progress)}</a>
-                })}
-            </p>
-        </div>
-    }
+    let tree = move || {
+        let t = i18n.t();
+        let (joined, busy) = (enrolled.get() == Some(true), busy.get());
+        let button = |class: &str, label: &str, act: &'static str, disabled: bool| {
+            el("button", class, vec![text(label.to_owned())])
+                .attr("type", "button")
+                .attr("data-act", act)
+                .attr_if("disabled", disabled.then_some(""))
+        };
+        let mut controls = if joined {
+            vec![
+                link(
+                    "button",
+                    learn.clone().unwrap_or_default(),
+                    vec![text(t.start_learning)],
+                ),
+                button("button button--quiet", t.leave_course, "leave", busy),
+            ]
+        } else {
+            vec![button(
+                "button",
+                t.enroll,
+                "enroll",
+                busy || enrolled.get().is_none(),
+            )]
+        };
+        let mut status = vec![text(message.get().unwrap_or_default())];
+        if joined && !session.is_account() {
+            status.push(text(" "));
+            status.push(link("", sign_up.clone(), vec![text(t.keep_progress)]));
+        }
+        controls.push(el("p", "cp-status", status).attr("role", "status"));
+        vec![
+            match free {
+                Some(()) => span("cp-free", t.free),
+                None => span("cp-price", i18n::price(price)),
+            },
+            el("div", "cp-enroll", controls),
+        ]
+    };
+    view! { <div class="cp-buy" on:click=on_click><Dom tree=Box::new(tree) class="contents"/></div> }
 }
 
 /// The rating, its distribution, and the reviews, a page at a time.
@@ -400,14 +398,15 @@ fn Reviews(
             load(course.clone());
         });
     }
-    let next = {
-        let course = course.clone();
-        move |_| {
+    let on_click = move |ev: leptos::ev::MouseEvent| match closest_data(&ev, "data-act").as_deref()
+    {
+        Some("more-reviews") => {
             page.update(|p| *p += 1);
             load(course.clone());
         }
+        Some("reload") => load(course.clone()),
+        _ => {}
     };
-    let retry = Callback::new(move |_| load(course.clone()));
     let tree = move || {
         let (t, locale) = (i18n.t(), i18n.locale());
         let mut out = vec![el("h2", "", vec![text(t.reviews)])];
@@ -479,17 +478,19 @@ fn Reviews(
             out.push(el("p", "", vec![text(t.no_reviews)]));
         }
         out.push(el("ul", "cp-reviews", list));
+        if let Some(e) = failed.get() {
+            out.extend(error_nodes(i18n, &e));
+        }
+        if more.get() {
+            out.push(
+                el("button", "button button--quiet", vec![text(t.more_reviews)])
+                    .attr("type", "button")
+                    .attr("data-act", "more-reviews"),
+            );
+        }
         out
     };
-    view! {
-        <section class="cp-section">
-            <Dom tree=Box::new(tree)/>
-            {move || failed.get().map(|e| view! { <ErrorView error=e on_retry=retry/> })}
-            {move || more.get().then(|| view! {
-                <button type="button" class="button button--quiet" on:click=next.clone()>{i18n.text(|t| t.more_reviews)}</button>
-            })}
-        </section>
-    }
+    view! { <section class="cp-section" on:click=on_click><Dom tree=Box::new(tree)/></section> }
 }
 
 /// The enrolled learner's own rating and review: written here, edited, or deleted.

@@ -1,18 +1,17 @@
 //! An institution's page: profile, the quality index with its parts and its formula in one
 //! sentence, and its courses.
 
-use jieti_api::{CourseQuery, InstitutionDetail};
+use jieti_api::{CourseQuery, CourseSearch, InstitutionDetail};
 use leptos::prelude::*;
-use stylers_macro::style;
 
 use super::course_card::course_list;
 use crate::api::catalog::{get_institution, search_courses};
-use crate::api::use_fetch;
-use crate::components::dom::{link, text, Dom};
-use crate::components::{loaded_page, CourseListSkeleton, ErrorView};
+use crate::api::{use_fetch, ApiError};
+use crate::components::dom::{closest_data, el, error_nodes, link, span, text, Dom, Node};
+use crate::components::{loaded_page, skeleton_list};
 use crate::i18n;
 use crate::router::Url;
-use crate::state::use_i18n;
+use crate::state::{use_i18n, I18n};
 
 /// Courses listed on the page; the rest are a search away.
 const LISTED: u32 = 12;
@@ -42,89 +41,10 @@ fn percent(share: f32) -> String {
     format!("{}%", (share.clamp(0.0, 1.0) * 100.0).round() as u32)
 }
 
+/// The profile, its courses (listed once they come) and the delegated retry of the list.
 #[component]
 fn InstitutionView(detail: InstitutionDetail) -> impl IntoView {
-    let cls = style! {
-        header {
-            margin-bottom: var(--space-4);
-        }
-        h1 {
-            font-size: var(--text-xl);
-        }
-        .facts {
-            color: var(--text-2);
-            font-size: var(--text-s);
-        }
-        section {
-            margin-bottom: var(--space-5);
-        }
-        h2 {
-            font-size: var(--text-l);
-            margin-bottom: var(--space-2);
-        }
-        .quality {
-            padding: var(--space-4);
-            background: var(--surface);
-            border-radius: var(--radius-l);
-            box-shadow: var(--shadow);
-        }
-        .score {
-            display: flex;
-            align-items: baseline;
-            gap: var(--space-2);
-        }
-        .score strong {
-            font-size: 40px;
-            line-height: 1;
-            color: var(--accent);
-        }
-        .formula {
-            margin: var(--space-2) 0 var(--space-3);
-            color: var(--text-2);
-            font-size: var(--text-s);
-        }
-        dl {
-            display: grid;
-            grid-template-columns: repeat(2, 1fr);
-            gap: var(--space-3);
-        }
-        dt {
-            color: var(--text-2);
-            font-size: var(--text-xs);
-        }
-        dd {
-            margin: 0;
-            font-weight: 700;
-        }
-        .all {
-            display: inline-block;
-            margin-top: var(--space-3);
-        }
-    };
     let i18n = use_i18n();
-    let q = detail.quality;
-    let dash = || "—".to_owned();
-    let parts = [
-        (
-            i18n.text(|t| t.completion_rate),
-            q.completion_rate.map(percent).unwrap_or_else(dash),
-        ),
-        (
-            i18n.text(|t| t.filter_rating),
-            q.rating.map(i18n::tenths).unwrap_or_else(dash),
-        ),
-        (
-            i18n.text(|t| t.active_learners),
-            q.active_learners.to_string(),
-        ),
-        (
-            i18n.text(|t| t.employment_rate),
-            q.employment_rate.map(percent).unwrap_or_else(dash),
-        ),
-    ]
-    .into_iter()
-    .map(|(label, value)| view! { class = cls, <div><dt>{label}</dt><dd>{value}</dd></div> })
-    .collect_view();
     let id = detail.id.clone();
     let courses = use_fetch(move || {
         let query = CourseQuery {
@@ -134,57 +54,123 @@ fn InstitutionView(detail: InstitutionDetail) -> impl IntoView {
         };
         async move { search_courses(&query).await }
     });
-    let all = Url::default().with("institution", Some(&detail.id));
-    let total = detail.course_count;
-    let retry = Callback::new(move |_| courses.refetch());
-    view! { class = cls,
-        <article class="page">
-            <header>
-                <h1>{detail.name}</h1>
-                <p class="facts">
-                    {detail.name_en}" · "{detail.city}
-                    {detail.founded.map(|y| move || i18n::founded(i18n.locale(), y))}
-                    {detail.verified.then(|| view! { " · " {i18n.text(|t| t.verified)} })}
-                </p>
-                <p class="facts">{i18n.format(detail.learner_count, i18n::learners_total)}</p>
-            </header>
-            <section class="quality" aria-labelledby="quality-title">
-                <h2 id="quality-title">{i18n.text(|t| t.quality_index)}</h2>
-                <p class="score">
-                    <strong>{q.score.map(|s| s.to_string()).unwrap_or_else(dash)}</strong>
-                    <span>"/ 100"</span>
-                </p>
-                <p class="formula">{i18n.text(|t| t.quality_formula)}</p>
-                <dl>{parts}</dl>
-            </section>
-            <section>
-                <h2>{i18n.text(|t| t.about_institution)}</h2>
-                <p>{detail.description}</p>
-            </section>
-            <section>
-                <h2>{i18n.format(total, i18n::course_total)}</h2>
-                {move || match courses.get() {
-                    None => view! { <CourseListSkeleton count=3/> }.into_any(),
-                    Some(Ok(r)) => {
-                        // The link to all courses follows the cards in the same tree: it stays
-                        // hidden while later cards come (no layout shift), see base.css.
-                        let all = all.clone();
-                        let cards = move || {
-                            let mut out = vec![course_list(&r.items, i18n.t(), i18n.locale())];
-                            if total > u64::from(LISTED) {
-                                out.push(link(
-                                    &format!("all button button--quiet {cls}"),
-                                    all.clone(),
-                                    vec![text(i18n.t().all_courses)],
-                                ));
-                            }
-                            out
-                        };
-                        view! { <Dom tree=Box::new(cards)/> }.into_any()
-                    }
-                    Some(Err(error)) => view! { <ErrorView error=error on_retry=retry/> }.into_any(),
-                }}
-            </section>
-        </article>
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        if closest_data(&ev, "data-act").as_deref() == Some("reload") {
+            courses.refetch();
+        }
+    };
+    let tree = move || courses.with(|r| institution_tree(&detail, r, i18n));
+    view! { <article class="page" on:click=on_click><Dom tree=Box::new(tree)/></article> }
+}
+
+/// The profile, the quality index with its parts and formula, the description, and the courses
+/// (a skeleton while they come, the error view if they fail).
+fn institution_tree(
+    d: &InstitutionDetail,
+    courses: Option<&Result<CourseSearch, ApiError>>,
+    i18n: I18n,
+) -> Vec<Node> {
+    let (t, locale) = (i18n.t(), i18n.locale());
+    let q = &d.quality;
+    let dash = || "—".to_owned();
+    let parts = [
+        (
+            t.completion_rate,
+            q.completion_rate.map(percent).unwrap_or_else(dash),
+        ),
+        (
+            t.filter_rating,
+            q.rating.map(i18n::tenths).unwrap_or_else(dash),
+        ),
+        (t.active_learners, q.active_learners.to_string()),
+        (
+            t.employment_rate,
+            q.employment_rate.map(percent).unwrap_or_else(dash),
+        ),
+    ]
+    .into_iter()
+    .map(|(label, value)| {
+        el(
+            "div",
+            "",
+            vec![
+                el("dt", "", vec![text(label)]),
+                el("dd", "", vec![text(value)]),
+            ],
+        )
+    })
+    .collect();
+    let mut facts = format!("{} · {}", d.name_en, d.city);
+    if let Some(year) = d.founded {
+        facts.push_str(&i18n::founded(locale, year));
     }
+    if d.verified {
+        facts.push_str(" · ");
+        facts.push_str(t.verified);
+    }
+    let h2 = |s: String| el("h2", "", vec![text(s)]);
+    let mut listed = vec![h2(i18n::course_total(locale, d.course_count))];
+    match courses {
+        None => listed.push(skeleton_list(t, 3)),
+        Some(Ok(r)) => {
+            listed.push(course_list(&r.items, t, locale));
+            // The link follows the cards in their tree: it stays hidden while later cards
+            // come (no layout shift), see base.css.
+            if d.course_count > u64::from(LISTED) {
+                let all = Url::default().with("institution", Some(&d.id));
+                listed.push(link(
+                    "in-all button button--quiet",
+                    all,
+                    vec![text(t.all_courses)],
+                ));
+            }
+        }
+        Some(Err(e)) => listed.extend(error_nodes(i18n, e)),
+    }
+    vec![
+        el(
+            "header",
+            "in-head",
+            vec![
+                el("h1", "", vec![text(d.name.clone())]),
+                el("p", "in-facts", vec![text(facts)]),
+                el(
+                    "p",
+                    "in-facts",
+                    vec![text(i18n::learners_total(locale, d.learner_count))],
+                ),
+            ],
+        ),
+        el(
+            "section",
+            "in-section in-quality",
+            vec![
+                h2(t.quality_index.to_owned()).attr("id", "quality-title"),
+                el(
+                    "p",
+                    "in-score",
+                    vec![
+                        el(
+                            "strong",
+                            "",
+                            vec![text(q.score.map(|s| s.to_string()).unwrap_or_else(dash))],
+                        ),
+                        span("", "/ 100"),
+                    ],
+                ),
+                el("p", "in-formula", vec![text(t.quality_formula)]),
+                el("dl", "", parts),
+            ],
+        )
+        .attr("aria-labelledby", "quality-title"),
+        el(
+            "section",
+            "in-section",
+            vec![
+                h2(t.about_institution.to_owned()),
+                el("p", "", vec![text(d.description.clone())]),
+            ],
+        ),
+        el("section", "in-section", listed),
+    ]
 }
