@@ -287,6 +287,8 @@ async fn dom_updates_its_tree_in_place_and_keeps_focus() {
                     "",
                     vec![li(0), Node::Later((1..n + 1).map(li).collect())],
                 ),
+                // Keyed: kept only for the same key (a card stays only for the same course).
+                el("em", "", vec![]).attr("data-key", format!("k{}", n.min(2))),
             ];
             out.extend((0..n).map(|i| {
                 el("input", "", vec![])
@@ -312,6 +314,7 @@ async fn dom_updates_its_tree_in_place_and_keeps_focus() {
     let p = el_root.query_selector("p").unwrap().unwrap();
     let ul = el_root.query_selector("ul").unwrap().unwrap();
     let first_li = ul.first_element_child().unwrap();
+    let keyed = el_root.query_selector("em").unwrap().unwrap();
     assert_eq!(ul.text_content().unwrap(), "1.01.1");
     first.focus().unwrap();
     n.set(3);
@@ -338,6 +341,10 @@ async fn dom_updates_its_tree_in_place_and_keeps_focus() {
     frames(1).await;
     assert_eq!(ul.text_content().unwrap(), "3.03.13.23.3");
     assert_eq!(ul.get_attribute("aria-busy"), None);
+    // Another key: another element.
+    assert!(!keyed.is_connected());
+    let keyed = el_root.query_selector("em").unwrap().unwrap();
+    assert_eq!(keyed.get_attribute("data-key").as_deref(), Some("k2"));
 
     // A learner's tap checks another radio; a rebuild from the same state puts the tree's back.
     input(0).click();
@@ -347,6 +354,8 @@ async fn dom_updates_its_tree_in_place_and_keeps_focus() {
     assert!(input(1).checked());
     assert!(!input(0).checked());
     assert!(document().get_element_by_id("dom-test-2").is_none());
+    // The same key: the same element.
+    assert!(keyed.is_connected());
     // A rebuild before the later part came: the old part is never built, the new one is.
     n.set(4);
     next_task().await;

@@ -126,7 +126,7 @@ fn append_all(parent: &web_sys::Node, children: Vec<Node>, doc: &web_sys::Docume
 }
 
 /// Makes `parent`'s children match `nodes`, reusing the elements and texts already there where
-/// position and tag agree (attributes and texts are set in place): a rebuilt tree costs the
+/// position, tag and key agree (attributes and texts are set in place): a rebuilt tree costs the
 /// browser only the layout of what changed, and a control that is still there keeps its focus.
 /// From a [`Node::Later`] on, the old children go and the rest is built as [`append_all`] does.
 /// True when something was left for later.
@@ -158,7 +158,7 @@ fn patch_children(parent: &web_sys::Node, nodes: Vec<Node>, doc: &web_sys::Docum
                 if tag != "textarea"
                     && old
                         .dyn_ref::<web_sys::Element>()
-                        .is_some_and(|e| e.local_name() == tag) =>
+                        .is_some_and(|e| e.local_name() == tag && same_key(e, &attrs)) =>
             {
                 let el: &web_sys::Element = old.unchecked_ref();
                 sync_attributes(el, tag, &attrs);
@@ -173,6 +173,17 @@ fn patch_children(parent: &web_sys::Node, nodes: Vec<Node>, doc: &web_sys::Docum
     }
     remove_from(parent, next);
     false
+}
+
+/// Whether `el` may become the element `attrs` describe: a `data-key` (a card's course) must be
+/// the same on both, or absent from both. Another course's card, or a skeleton, is replaced: the
+/// browser counts an element that stays and moves as a layout shift, a new one not.
+fn same_key(el: &web_sys::Element, attrs: &[(&'static str, String)]) -> bool {
+    let key = attrs
+        .iter()
+        .find(|(n, _)| *n == "data-key")
+        .map(|(_, v)| v.as_str());
+    el.get_attribute("data-key").as_deref() == key
 }
 
 /// Removes `first` and every sibling after it.

@@ -130,6 +130,8 @@ pub fn course_card(c: &CourseSummary, t: &Messages, locale: Locale) -> Node {
             .attr("style", format!("--hue: {hue}"))
             .attr("aria-hidden", "true"),
     };
+    // Keyed: a card is patched only into the same course's card (components/dom.rs), never
+    // into another's or a skeleton's, which the browser would count as a layout shift.
     el(
         "li",
         "card",
@@ -160,6 +162,7 @@ pub fn course_card(c: &CourseSummary, t: &Messages, locale: Locale) -> Node {
             ),
         ],
     )
+    .attr("data-key", c.id.clone())
 }
 
 /// Cards built in each step: a list's first screen comes in two frames and the rest (off
