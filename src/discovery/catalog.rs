@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::course_card::course_list;
 use crate::api::catalog::{get_categories, search_courses};
-use crate::api::{use_fetch, ApiError, Fetch};
+use crate::api::{use_fetch, ApiError};
 use crate::components::dom::{
     closest_data, el, error_nodes, focus_selector, link, text, Dom, Node,
 };
@@ -166,21 +166,6 @@ pub fn CatalogPage(
         })
     };
     use_title(move || query.with(|q| q.q.clone().unwrap_or_default()));
-    let sort = move |ev: leptos::ev::Event| {
-        if let Some(select) = ev
-            .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlSelectElement>(t).ok())
-        {
-            navigate(
-                &url.with_untracked(|u| u.with("sort", Some(&select.value()))),
-                false,
-            );
-        }
-    };
-    let sorts = move || {
-        let t = i18n.t();
-        query.with(|q| sort_tree(q, t))
-    };
     let chips = move || {
         let list = categories.with(|c| match c {
             None => Categories::Loading,
@@ -191,42 +176,117 @@ pub fn CatalogPage(
         });
         url.with(|u| chips_tree(&list, u, i18n.t(), i18n.locale()))
     };
-    // The chip row's own retry, when only the categories failed; the list's error view retries
-    // both (when both failed, the chips wait for it).
+    // The count (one live region for the page's life, so screen readers announce each new
+    // count: patching keeps it), the drawer's toggle and the sort menu.
+    let toolbar = move || {
+        let t = i18n.t();
+        let count = courses.with(|r| match r {
+            Some(Ok(r)) => i18n::search_total(i18n.locale(), r.total, query.with(|q| q.q.clone())),
+            _ => String::new(),
+        });
+        vec![
+            el("p", "results-count", vec![text(count)]).attr("aria-live", "polite"),
+            el(
+                "button",
+                "button button--quiet filters-toggle",
+                vec![text(t.filters)],
+            )
+            .attr("type", "button")
+            .attr("aria-expanded", drawer.get().to_string())
+            .attr("aria-controls", "filters")
+            .attr("data-act", "open-filters"),
+            el("div", "sort", query.with(|q| sort_tree(q, t))),
+        ]
+    };
+    // The filter panel: radio groups whose counts follow the results.
+    let filters = move || {
+        let t = i18n.t();
+        let mut panel = vec![el(
+            "div",
+            "filters__head",
+            vec![
+                el("h2", "", vec![text(t.filters)]),
+                el("button", "button button--quiet", vec![text(t.close)])
+                    .attr("type", "button")
+                    .attr("data-act", "close-filters"),
+            ],
+        )];
+        let done = courses.with(|r| {
+            panel.extend(url.with(|u| {
+                let facets = r.and_then(|r| r.as_ref().ok()).map(|r| &r.facets);
+                filter_tree(u, facets, t, i18n.locale())
+            }));
+            match r {
+                Some(Ok(r)) => i18n::show_results(i18n.locale(), r.total),
+                _ => t.close.to_owned(),
+            }
+        });
+        panel.push(
+            el("button", "button filters__done", vec![text(done)])
+                .attr("type", "button")
+                .attr("data-act", "close-filters"),
+        );
+        let class = if drawer.get() {
+            "filters open"
+        } else {
+            "filters"
+        };
+        vec![el("aside", class, panel)
+            .attr("id", "filters")
+            .attr("aria-label", t.filters)]
+    };
+    // One listener per event type for everything the trees above hold.
     let on_click = move |ev: leptos::ev::MouseEvent| match closest_data(&ev, "data-act").as_deref()
     {
+        // The chip row's own retry, when only the categories failed.
         Some("categories") => categories.refetch(),
+        // The list's error view retries both (when both failed, the chips wait for it).
         Some("reload") => {
             categories.refetch();
             courses.refetch();
         }
+        Some("open-filters") => {
+            drawer.set(true);
+            // On phones the drawer covers the page: keyboard focus goes into it.
+            request_animation_frame(|| focus_selector(".filters.open fieldset input"));
+        }
+        Some("close-filters") => shut(drawer),
         _ => {}
     };
+    let on_change = move |ev: leptos::ev::Event| {
+        if let Some(select) = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlSelectElement>(t).ok())
+        {
+            let href = url.with_untracked(|u| u.with("sort", Some(&select.value())));
+            return navigate(&href, false);
+        }
+        let (Some(param), Some(value)) = (
+            closest_data(&ev, "data-param"),
+            closest_data(&ev, "data-value"),
+        ) else {
+            return;
+        };
+        let next = url.with_untracked(|u| {
+            // A checked box clicked again, or "any": the filter goes.
+            let clear = value.is_empty() || u.get(&param) == Some(value.as_str());
+            u.with(&param, (!clear).then_some(value.as_str()))
+        });
+        navigate(&next, false);
+    };
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" {
+            shut(drawer);
+        }
+    };
     view! {
-        <div class="page" on:click=on_click>
+        <div class="page" on:click=on_click on:change=on_change on:keydown=on_key>
             <h1 class="visually-hidden">{i18n.text(|t| t.catalog_title)}</h1>
             <SearchBox url=url autofocus=search/>
             <Dom tree=Box::new(chips)/>
-            <div class="toolbar">
-                // One live region for the page's life, so screen readers announce each new count.
-                <p class="results-count" aria-live="polite">
-                    {move || courses.with(|r| match r {
-                        Some(Ok(r)) => i18n::search_total(i18n.locale(), r.total, query.with(|q| q.q.clone())),
-                        _ => String::new(),
-                    })}
-                </p>
-                <button type="button" class="button button--quiet filters-toggle" aria-expanded=move || drawer.get().to_string()
-                    aria-controls="filters" on:click=move |_| {
-                        drawer.set(true);
-                        // On phones the drawer covers the page: keyboard focus goes into it.
-                        request_animation_frame(|| focus_selector(".filters.open fieldset input"));
-                    }>
-                    {i18n.text(|t| t.filters)}
-                </button>
-                <div class="sort" on:change=sort><Dom tree=Box::new(sorts)/></div>
-            </div>
+            <Dom tree=Box::new(toolbar) class="toolbar"/>
             <div class="search-layout">
-                <FilterPanel url=url open=drawer courses=courses/>
+                <Dom tree=Box::new(filters) class="contents"/>
                 // The course cards' titles are h3: the list gets its h2, so headings never skip a level.
                 <section aria-labelledby="results-h">
                     <h2 id="results-h" class="visually-hidden">{i18n.text(|t| t.results_label)}</h2>
@@ -405,63 +465,6 @@ fn chips_tree(categories: &Categories, u: &Url, t: &Messages, locale: Locale) ->
         out.push(el("ul", "active-filters", items).attr("aria-label", t.active_filters));
     }
     out
-}
-
-/// The filter panel: radio groups whose counts follow the results. Built as plain DOM (it is
-/// rebuilt with each result; `Dom` keeps keyboard focus on the same control), with one
-/// delegated listener for every control.
-#[component]
-fn FilterPanel(
-    url: Memo<Url>,
-    open: RwSignal<bool>,
-    courses: Fetch<CourseSearch>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let close = move |_: leptos::ev::MouseEvent| shut(open);
-    let on_key = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Escape" && open.get_untracked() {
-            shut(open);
-        }
-    };
-    let groups = move || {
-        url.with(|u| {
-            courses.with(|r| {
-                let facets = r.and_then(|r| r.as_ref().ok()).map(|r| &r.facets);
-                filter_tree(u, facets, i18n.t(), i18n.locale())
-            })
-        })
-    };
-    let on_change = move |ev: leptos::ev::Event| {
-        let (Some(param), Some(value)) = (
-            closest_data(&ev, "data-param"),
-            closest_data(&ev, "data-value"),
-        ) else {
-            return;
-        };
-        let next = url.with_untracked(|u| {
-            // A checked box clicked again, or "any": the filter goes.
-            let clear = value.is_empty() || u.get(&param) == Some(value.as_str());
-            u.with(&param, (!clear).then_some(value.as_str()))
-        });
-        navigate(&next, false);
-    };
-    let done_label = move || {
-        courses.with(|r| match r {
-            Some(Ok(r)) => i18n::show_results(i18n.locale(), r.total),
-            _ => i18n.t().close.to_owned(),
-        })
-    };
-    view! {
-        <aside id="filters" class="filters" class:open=move || open.get() aria-label=i18n.text(|t| t.filters)
-            on:change=on_change on:keydown=on_key>
-            <div class="filters__head">
-                <h2>{i18n.text(|t| t.filters)}</h2>
-                <button type="button" class="button button--quiet" on:click=close>{i18n.text(|t| t.close)}</button>
-            </div>
-            <Dom tree=Box::new(groups)/>
-            <button type="button" class="button filters__done" on:click=close>{done_label}</button>
-        </aside>
-    }
 }
 
 /// Closes the filter drawer and gives focus back to the button that opened it.
