@@ -48,6 +48,18 @@ pub fn span(class: &str, s: impl Into<String>) -> Node {
     el("span", class, vec![text(s)])
 }
 
+/// A `<div><dt/><dd/></div>` pair of a definition list.
+pub fn fact(class: &str, label: &str, value: impl Into<String>) -> Node {
+    el(
+        "div",
+        class,
+        vec![
+            el("dt", "", vec![text(label)]),
+            el("dd", "", vec![text(value)]),
+        ],
+    )
+}
+
 /// A link.
 pub fn link(class: &str, href: String, children: Vec<Node>) -> Node {
     el("a", class, children).attr("href", href)

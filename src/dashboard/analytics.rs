@@ -306,16 +306,7 @@ fn quiz(s: &Screen, q: &JsValue) -> Node {
                 (t.item_cols[5], figure("upper_lower")),
             ]
             .into_iter()
-            .map(|(label, value)| {
-                el(
-                    "div",
-                    "",
-                    vec![
-                        el("dt", "", vec![text(label)]),
-                        el("dd", "", vec![text(value)]),
-                    ],
-                )
-            })
+            .map(|(label, value)| crate::components::dom::fact("", label, value))
             .collect();
             let mut parts = vec![
                 el(

@@ -794,16 +794,9 @@ impl crate::components::dom::DomPage for Screen {
     }
 }
 
-/// A `<div><dt/><dd/></div>` pair of a definition list.
+/// A fact of the dashboard's definition lists.
 fn fact(label: &str, value: impl Into<String>) -> Node {
-    el(
-        "div",
-        "db-fact",
-        vec![
-            el("dt", "", vec![text(label)]),
-            el("dd", "", vec![text(value)]),
-        ],
-    )
+    crate::components::dom::fact("db-fact", label, value)
 }
 
 fn number_field(name: &str, label: &str, value: f64, min: u32, max: u32) -> Node {

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::course_card::course_list;
 use crate::api::catalog::{get_institution, search_courses};
 use crate::api::{use_fetch, ApiError};
-use crate::components::dom::{closest_data, el, error_nodes, link, span, text, Dom, Node};
+use crate::components::dom::{closest_data, el, error_nodes, fact, link, span, text, Dom, Node};
 use crate::components::{loaded_page, skeleton_list};
 use crate::i18n;
 use crate::router::Url;
@@ -89,16 +89,7 @@ fn institution_tree(
         ),
     ]
     .into_iter()
-    .map(|(label, value)| {
-        el(
-            "div",
-            "",
-            vec![
-                el("dt", "", vec![text(label)]),
-                el("dd", "", vec![text(value)]),
-            ],
-        )
-    })
+    .map(|(label, value)| fact("", label, value))
     .collect();
     let mut facts = format!("{} · {}", d.name_en, d.city);
     if let Some(year) = d.founded {

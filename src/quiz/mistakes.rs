@@ -115,16 +115,7 @@ impl Book {
     fn overview(&self, v: &JsValue) -> Vec<Node> {
         let t = self.t();
         let s = field(v, "summary");
-        let fact = |k: &str, n: f64| {
-            el(
-                "div",
-                "qz-fact",
-                vec![
-                    el("dt", "", vec![text(k)]),
-                    el("dd", "", vec![text(fmt_num(n))]),
-                ],
-            )
-        };
+        let fact = |k: &str, n: f64| crate::components::dom::fact("qz-fact", k, fmt_num(n));
         let due = num(&s, "due");
         let action = if due > 0.0 {
             el(

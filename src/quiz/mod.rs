@@ -492,13 +492,7 @@ impl Runner {
     fn landing(&self, v: &JsValue) -> Vec<Node> {
         let t = self.t();
         let q = field(v, "quiz");
-        let fact = |k: &str, val: String| {
-            el(
-                "div",
-                "qz-fact",
-                vec![el("dt", "", vec![text(k)]), el("dd", "", vec![text(val)])],
-            )
-        };
+        let fact = |k: &str, val: String| crate::components::dom::fact("qz-fact", k, val);
         let minutes = |s: f64| {
             if self.zh() {
                 format!("{} 分钟", fmt_num(s / 60.0))
