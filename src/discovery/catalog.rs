@@ -9,7 +9,7 @@ use super::course_card::course_list;
 use crate::api::catalog::{get_categories, search_courses};
 use crate::api::{use_fetch, ApiError};
 use crate::components::dom::{
-    closest_data, el, error_nodes, focus_selector, link, text, Dom, Node,
+    closest_data, el, error_nodes, focus_after_frame, focus_selector, link, text, Dom, Node,
 };
 use crate::components::skeleton_list;
 use crate::i18n::{self, Locale, Messages};
@@ -157,6 +157,8 @@ pub fn CatalogPage(
         }
     });
     let drawer = RwSignal::new(false);
+    let search_box = SearchBox::new(url, search);
+    let search_tree = move || vec![search_box.tree(i18n.t())];
     // Skeleton, error view or results: one tree, patched from one to the next.
     let results = move || {
         courses.with(|r| match r {
@@ -274,15 +276,25 @@ pub fn CatalogPage(
         });
         navigate(&next, false);
     };
+    let on_input = move |ev: leptos::ev::Event| {
+        if closest_data(&ev, "data-search").is_some() {
+            search_box.input();
+        }
+    };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        search_box.submit();
+    };
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         if ev.key() == "Escape" {
             shut(drawer);
         }
     };
     view! {
-        <div class="page" on:click=on_click on:change=on_change on:keydown=on_key>
+        <div class="page" on:click=on_click on:change=on_change on:keydown=on_key on:input=on_input
+            on:submit=on_submit>
             <h1 class="visually-hidden">{i18n.text(|t| t.catalog_title)}</h1>
-            <SearchBox url=url autofocus=search/>
+            <Dom tree=Box::new(search_tree)/>
             <Dom tree=Box::new(chips)/>
             <Dom tree=Box::new(toolbar) class="toolbar"/>
             <div class="search-layout">
@@ -302,66 +314,111 @@ pub fn CatalogPage(
 
 /// The search box: results follow the typing (debounced; the URL entry is replaced, so back
 /// does not replay every keystroke), Enter searches at once, and the URL refills it on back.
-#[component]
-fn SearchBox(url: Memo<Url>, autofocus: bool) -> impl IntoView {
-    let i18n = use_i18n();
-    let text = RwSignal::new(url.with_untracked(|u| u.get("q").unwrap_or("").to_owned()));
-    // What this box last put in the URL: any other change came from outside (back, a link).
-    let mine = StoredValue::new(text.get_untracked());
-    let pending = StoredValue::new(None::<TimeoutHandle>);
-    Effect::new(move |_| {
-        let q = url.with(|u| u.get("q").unwrap_or("").to_owned());
-        if q != mine.get_value() {
-            mine.set_value(q.clone());
-            text.set(q);
+/// A builder tree: its input keeps what is typed (a patch never replaces it); the page's
+/// delegated listeners call [`SearchBox::input`] and [`SearchBox::submit`].
+#[derive(Clone, Copy)]
+struct SearchBox {
+    url: Memo<Url>,
+    /// What this box last put in the URL: any other change came from outside (back, a link).
+    mine: StoredValue<String>,
+    pending: StoredValue<Option<TimeoutHandle>>,
+}
+
+impl SearchBox {
+    fn new(url: Memo<Url>, autofocus: bool) -> SearchBox {
+        let q = url.with_untracked(|u| u.get("q").unwrap_or("").to_owned());
+        let b = SearchBox {
+            url,
+            mine: StoredValue::new(q),
+            pending: StoredValue::new(None),
+        };
+        Effect::new(move |_| {
+            let q = url.with(|u| u.get("q").unwrap_or("").to_owned());
+            if q != b.mine.get_value() {
+                b.mine.set_value(q.clone());
+                if let Some(input) = search_input() {
+                    input.set_value(&q);
+                }
+            }
+        });
+        if autofocus {
+            // Once the box is built (its tree's effect runs after this one is made).
+            focus_after_frame("form[role=search] input".into());
         }
-    });
-    let commit = move |replace: bool| {
-        if let Some(h) = pending.get_value() {
+        b
+    }
+
+    /// The form: its input starts from the URL's query.
+    fn tree(self, t: &Messages) -> Node {
+        let q = self.mine.get_value();
+        el(
+            "form",
+            "searchbar",
+            vec![
+                el("input", "", vec![])
+                    .attr("type", "search")
+                    .attr("name", "q")
+                    .attr("data-search", "")
+                    .attr("enterkeyhint", "search")
+                    .attr("autocomplete", "off")
+                    .attr("maxlength", "64")
+                    .attr("aria-label", t.search_label)
+                    .attr("placeholder", t.search_placeholder)
+                    .attr("value", q),
+                el("button", "button", vec![text(t.nav_search)]).attr("type", "submit"),
+            ],
+        )
+        .attr("role", "search")
+    }
+
+    /// Puts the typed query in the URL (replacing the entry while typing).
+    fn commit(self, replace: bool) {
+        if let Some(h) = self.pending.get_value() {
             h.clear();
         }
-        let q = text.get_untracked().trim().to_owned();
-        if url.with_untracked(|u| u.get("q").unwrap_or("") == q) {
+        let q = search_input()
+            .map(|i| i.value())
+            .unwrap_or_default()
+            .trim()
+            .to_owned();
+        if self.url.with_untracked(|u| u.get("q").unwrap_or("") == q) {
             return;
         }
-        mine.set_value(q.clone());
-        let href = url.with_untracked(|u| u.with("q", (!q.is_empty()).then_some(q.as_str())));
+        self.mine.set_value(q.clone());
+        let href = self
+            .url
+            .with_untracked(|u| u.with("q", (!q.is_empty()).then_some(q.as_str())));
         navigate(&href, replace);
-    };
-    let on_input = move |ev: leptos::ev::Event| {
-        text.set(event_target_value(&ev));
-        if let Some(h) = pending.get_value() {
+    }
+
+    /// A key typed: the search runs after a pause.
+    fn input(self) {
+        if let Some(h) = self.pending.get_value() {
             h.clear();
         }
         let handle = set_timeout_with_handle(
-            move || commit(true),
+            move || self.commit(true),
             std::time::Duration::from_millis(DEBOUNCE_MS),
         );
-        pending.set_value(handle.ok());
-    };
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        commit(false);
-        // Closes the phone keyboard so the results can be seen.
-        if let Some(el) = document().active_element() {
-            use wasm_bindgen::JsCast;
-            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-                let _ = el.blur();
-            }
+        self.pending.set_value(handle.ok());
+    }
+
+    /// Enter: the search runs at once, and the phone keyboard closes so the results show.
+    fn submit(self) {
+        self.commit(false);
+        if let Some(input) = search_input() {
+            let _ = input.blur();
         }
-    };
-    if autofocus {
-        // After the view is in the document (an effect runs after mounting).
-        Effect::new(move |_| focus_selector("form[role=search] input"));
     }
-    view! {
-        <form class="searchbar" role="search" on:submit=on_submit>
-            <input type="search" name="q" enterkeyhint="search" autocomplete="off" maxlength="64"
-                aria-label=i18n.text(|t| t.search_label) placeholder=i18n.text(|t| t.search_placeholder)
-                prop:value=move || text.get() on:input=on_input/>
-            <button type="submit" class="button">{i18n.text(|t| t.nav_search)}</button>
-        </form>
-    }
+}
+
+/// The search box's input, when on the page.
+fn search_input() -> Option<web_sys::HtmlInputElement> {
+    document()
+        .query_selector("form[role=search] input")
+        .ok()
+        .flatten()
+        .and_then(|el| wasm_bindgen::JsCast::dyn_into(el).ok())
 }
 
 /// The sort menu for the query (best match only when there is search text).

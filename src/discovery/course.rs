@@ -512,7 +512,12 @@ fn MyReview(course: String, saved: RwSignal<u32>) -> impl IntoView {
             }
         });
     }
-    let tree = move || mine.with(|r| review_form(r.as_ref(), i18n.t(), i18n.locale()));
+    let tree = move || {
+        let t = i18n.t();
+        let mut out = vec![el("h2", "", vec![text(t.my_review)])];
+        out.extend(mine.with(|r| review_form(r.as_ref(), t, i18n.locale())));
+        out
+    };
     let send = move |course: String, rating: Option<u8>, body: String| {
         let t = i18n.t();
         busy.set(true);
@@ -578,11 +583,15 @@ fn MyReview(course: String, saved: RwSignal<u32>) -> impl IntoView {
             send(course.clone(), None, String::new());
         }
     };
+    // The status is a tree of its own: a new message must not rebuild the form (its textarea
+    // holds what the learner typed).
+    let status = move || {
+        vec![el("p", "", vec![text(message.get().unwrap_or_default())]).attr("role", "status")]
+    };
     view! {
         <section class="cp-section" on:submit=on_submit on:click=on_click>
-            <h2>{i18n.text(|t| t.my_review)}</h2>
             <Dom tree=Box::new(tree)/>
-            <p role="status">{move || message.get()}</p>
+            <Dom tree=Box::new(status)/>
         </section>
     }
 }
