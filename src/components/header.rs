@@ -19,6 +19,8 @@ pub fn Header() -> impl IntoView {
         }
     };
     let url = use_url();
+    // Only the path marks the current link: typing a search (a query change) leaves it alone.
+    let path = Memo::new(move |_| url.with(|u| u.path.clone()));
     let session = use_session();
     let tree = move || {
         let (t, locale) = (i18n.t(), i18n.locale());
@@ -28,7 +30,7 @@ pub fn Header() -> impl IntoView {
             .filter(|m| m.kind == jieti_api::LearnerKind::Account)
             .and_then(|m| m.display_name)
             .unwrap_or_else(|| t.nav_sign_in.to_owned());
-        let path = url.with(|u| u.path.clone());
+        let path = path.get();
         let nav = |class: &str, href: String, label: String| {
             let current = (path == href).then_some("page");
             link(class, href, vec![text(label)]).attr_if("aria-current", current)

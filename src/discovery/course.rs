@@ -63,7 +63,7 @@ fn CourseView(detail: CourseDetail) -> impl IntoView {
     view! {
         <article class="page">
             <Dom tree=Box::new(hero)/>
-            <Enroll course=c.id.clone() free=c.is_free().then_some(()) price=c.price_fen
+            <Enroll course=c.id.clone() free=c.is_free() price=c.price_fen
                 first_lesson=first_lesson enrolled=enrolled/>
             <Dom tree=Box::new(body)/>
             {move || (enrolled.get() == Some(true)).then(|| view! { <MyReview course=review_course.clone() saved=reviews_version/> })}
@@ -244,8 +244,9 @@ fn body(d: &CourseDetail, t: &Messages, locale: Locale) -> Vec<Node> {
 #[component]
 fn Enroll(
     course: String,
-    /// Some when the course is free.
-    free: Option<()>,
+    /// The course costs nothing (`price` is then not shown).
+    free: bool,
+    /// The price in fen.
     price: u32,
     first_lesson: Option<String>,
     enrolled: RwSignal<Option<bool>>,
@@ -349,9 +350,10 @@ fn Enroll(
         }
         controls.push(el("p", "cp-status", status).attr("role", "status"));
         vec![
-            match free {
-                Some(()) => span("cp-free", t.free),
-                None => span("cp-price", i18n::price(price)),
+            if free {
+                span("cp-free", t.free)
+            } else {
+                span("cp-price", i18n::price(price))
             },
             el("div", "cp-enroll", controls),
         ]
