@@ -395,7 +395,22 @@ fn queued_progress_events_are_what_the_contract_reads() {
     // Signing up moves the queue to the new token; nothing is left under the old one.
     sync::move_outbox("test-token-outbox", "test-token-new");
     assert!(sync::queued().is_empty());
+    // What is done before the device has a learner waits, and joins the learner it then gets,
+    // after what that learner had queued.
+    storage::remove(jieti::state::session::TOKEN_KEY);
+    sync::record("lesson-2", Action::Position(3.0));
+    assert_eq!(sync::queued_position("lesson-2"), Some(3.0));
+    sync::move_outbox("", "test-token-new");
+    assert!(sync::queued().is_empty());
     storage::set(jieti::state::session::TOKEN_KEY, "test-token-new");
-    assert_eq!(sync::queued().len(), 2);
+    let lessons: Vec<String> = sync::queued()
+        .iter()
+        .map(|op| {
+            sync::field(&sync::field(op, "event"), "lesson_id")
+                .as_string()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(lessons, ["lesson-1", "lesson-1", "lesson-2"]);
     storage::remove(jieti::state::session::TOKEN_KEY);
 }

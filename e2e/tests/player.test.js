@@ -51,7 +51,11 @@ async function play(page, at, seconds) {
       const check = () => (v.currentTime - start >= seconds * v.playbackRate ? ok() : setTimeout(check, 100));
       check();
     });
+    // Returns once the pause event is handled (the player's listener came first), so what the
+    // pause records is queued before the caller looks at the sync line.
+    const paused = new Promise((ok) => v.addEventListener('pause', ok, { once: true }));
     v.pause();
+    await paused;
   }, [at, seconds]);
 }
 
@@ -78,6 +82,8 @@ function forgiveOffline() {
 
 /** Waits until the outbox is empty and the page says so. */
 async function synced(page) {
+  await page.waitForFunction(() => Object.keys(localStorage).every((k) => !k.startsWith('jieti.outbox:')),
+    null, { timeout: 20_000 });
   await page.locator('.pl-sync').getByText('学习记录已同步').waitFor({ timeout: 20_000 });
 }
 
@@ -383,5 +389,23 @@ describe('learning player on a slow network (400 kbit/s, 400 ms)', () => {
     const seconds = Number(sql(`SELECT seconds FROM lesson_progress WHERE learner_id = '${learner}' AND lesson_id = '${video.id}'`));
     assert.ok(seconds >= 1, `played seconds recorded: ${seconds}`);
     await screenshot(page, 'player-slow-network-412x915');
+  });
+
+  test('progress made before the guest learner exists is kept and sent as that guest', async () => {
+    // The app makes its guest in the background; on a slow link the lesson can play first.
+    const { video } = await lessons();
+    const { page } = await env.open(PHONE);
+    let release;
+    const held = new Promise((ok) => { release = ok; });
+    await page.route('**/api/v1/session/guest', async (route) => { await held; await route.continue(); });
+    await openVideo(page, video);
+    await play(page, 0, 2);
+    assert.equal(await page.evaluate(() => localStorage.getItem('jieti.token')), null, 'no learner yet');
+    await page.locator('.pl-sync').getByText(/条学习记录等待同步/).waitFor();
+    release();
+    await synced(page);
+    const learner = await learnerOf(page);
+    const seconds = Number(sql(`SELECT seconds FROM lesson_progress WHERE learner_id = '${learner}' AND lesson_id = '${video.id}'`));
+    assert.ok(seconds >= 1, `played seconds recorded: ${seconds}`);
   });
 });

@@ -65,13 +65,13 @@ impl SessionState {
     /// Keeps a new session (after sign-up or sign-in).
     pub fn start(&self, session: Session) {
         // A guest who signs up stays the same learner, and one who signs in is adopted by the
-        // account (the server moves their progress): either way their queued progress follows.
-        if let Some(old) = token() {
-            super::sync::move_outbox(&old, &session.token);
-        }
+        // account (the server moves their progress): either way their queued progress follows;
+        // so does what was done before this device had a learner at all.
+        super::sync::move_outbox(&token().unwrap_or_default(), &session.token);
         storage::set(TOKEN_KEY, &session.token);
         self.me.set(Some(session.learner));
         self.unsure.set(false);
+        super::sync::flush();
     }
 
     /// A token to act with, making a guest first when there is none.

@@ -5,6 +5,9 @@
 //!
 //! The outbox is kept per bearer token (`jieti.outbox:<hash>`), so actions are only ever sent as
 //! the learner who made them; signing up keeps the same learner and moves the outbox along.
+//! Actions made before this device has any learner (the guest is made in the background at start,
+//! and on a slow link a lesson can play first) wait under the empty token's key and go to the
+//! learner the device then gets.
 //! Ops are kept as the JSON the API takes (`{"event": ProgressEvent}`, `{"put_note": Note}`,
 //! `{"delete_note": id}`) and handled as JS objects: no serde code for them in the wasm.
 
@@ -77,11 +80,14 @@ fn read(key: &str) -> Vec<JsValue> {
         .unwrap_or_default()
 }
 
+/// The key of the current learner's outbox (the empty token's while there is no learner yet).
+fn current_key() -> String {
+    key_for(&crate::state::session::token().unwrap_or_default())
+}
+
 /// The queued ops of the current learner, oldest first.
 pub fn queued() -> Vec<JsValue> {
-    crate::state::session::token()
-        .map(|t| read(&key_for(&t)))
-        .unwrap_or_default()
+    read(&current_key())
 }
 
 /// What identifies an op in the queue (to remove exactly what was sent).
@@ -106,10 +112,7 @@ fn op_key(op: &JsValue) -> String {
 
 /// Rewrites the queue (read again just before, so other tabs' additions are kept).
 fn update(change: impl FnOnce(&mut Vec<JsValue>)) -> usize {
-    let Some(token) = crate::state::session::token() else {
-        return 0;
-    };
-    let key = key_for(&token);
+    let key = current_key();
     let mut ops = read(&key);
     change(&mut ops);
     let n = ops.len();
@@ -124,12 +127,17 @@ fn update(change: impl FnOnce(&mut Vec<JsValue>)) -> usize {
     n
 }
 
-/// Moves the outbox of `old` to `new` (the same learner with a new token, after signing up).
+/// Moves the outbox of `old` to `new` (the same learner with a new token, after signing up; or
+/// the first learner of this device, `old` empty), after what `new` already has.
 pub fn move_outbox(old: &str, new: &str) {
-    if let Some(s) = storage::get(&key_for(old)) {
-        if storage::set(&key_for(new), &s) {
-            storage::remove(&key_for(old));
-        }
+    let (from, to) = (key_for(old), key_for(new));
+    let moving = read(&from);
+    if moving.is_empty() || from == to {
+        return;
+    }
+    let list: Array = read(&to).into_iter().chain(moving).collect();
+    if storage::set(&to, &stringify(&object(&[("ops", list.into())]))) {
+        storage::remove(&from);
     }
 }
 
@@ -355,6 +363,10 @@ async fn send_all() -> Result<(), bool> {
         }
         if !navigator_online() {
             return Err(true);
+        }
+        // No learner yet: the ops wait for the session, which sends them when it starts.
+        if crate::state::session::token().is_none() {
+            return Err(false);
         }
         // Events first, in batches; note edits one by one, in order.
         let mut bytes = 0;
