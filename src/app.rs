@@ -1,13 +1,15 @@
 //! Providers and the one route table: the only file that knows the app's paths.
 
+use std::rc::Rc;
+
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::account::MyPage;
-use crate::components::dom::{el, link, text, Dom};
-use crate::components::Header;
+use crate::components::dom::{dom, el, element, link, text};
+use crate::components::header;
 use crate::dashboard::Kind;
-use crate::lazy::LazyPage;
+use crate::lazy::{Loader, Outlet};
 use crate::router::{provide_router, use_url, Url};
 use crate::state::{provide_i18n, provide_session, use_i18n, use_title};
 use crate::{account, discovery, player, quiz};
@@ -117,61 +119,66 @@ impl Page {
     }
 }
 
-/// The whole app: providers, the header, and the page for the URL.
-#[component]
-pub fn App() -> impl IntoView {
+/// Mounts the whole app into `root`: providers, the header, and the page for the URL in `<main>`.
+pub fn mount(root: &web_sys::Element) {
+    // Effects and tasks run on wasm-bindgen-futures' executor.
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    // The app's owner lives as long as the page: every context and signal of the app hangs on it.
+    let owner = Owner::new();
+    owner.set();
     provide_i18n();
     provide_router();
     provide_session();
+    let main = element("main", "");
+    main.set_id("main");
+    let _ = main.set_attribute("tabindex", "-1");
+    let _ = root.append_child(&header());
+    let _ = root.append_child(&main);
+    let outlet = Outlet::new(main.clone(), owner.clone());
     let url = use_url();
     // A page is rebuilt only when the path names another page; query changes are the page's own.
     let page = Memo::new(move |_| url.with(Page::parse));
-    // After each navigation, move focus to the new page, so keyboard and screen-reader users land
-    // there instead of on a link that no longer exists.
     Effect::new(move |previous: Option<Page>| {
         let now = page.get();
-        if previous.is_some_and(|p| p != now) {
-            if let Some(main) = document().get_element_by_id("main") {
-                let _ = main.unchecked_into::<web_sys::HtmlElement>().focus();
+        if previous.as_ref() != Some(&now) {
+            // After each navigation, move focus to the new page, so keyboard and screen-reader
+            // users land there instead of on a link that no longer exists.
+            if previous.is_some() {
+                let _ = main.unchecked_ref::<web_sys::HtmlElement>().focus();
             }
+            outlet.show(loader(now.clone()));
         }
         now
     });
-    let view = move || match page.get() {
-        Page::Catalog => lazy(|| discovery::catalog_page(false)),
-        Page::Search => lazy(|| discovery::catalog_page(true)),
-        Page::Course(id) => lazy(move || discovery::course_page(id.clone())),
-        Page::Institution(id) => lazy(move || discovery::institution_page(id.clone(), false)),
-        Page::EmbedSettings(id) => lazy(move || discovery::institution_page(id.clone(), true)),
-        Page::Learn(course) => lazy(move || player::learn_page(course.clone())),
-        Page::Quiz(id) => lazy(move || quiz::quiz_page(id.clone())),
-        Page::Mistakes => lazy(|| quiz::quiz_page(String::new())),
-        Page::Mine(page) => lazy(move || account::account_page(page.clone())),
-        Page::NotFound => NotFound().into_any(),
-    };
-    view! {
-        <Header/>
-        <main id="main" tabindex="-1">{view}</main>
+    std::mem::forget(owner);
+}
+
+/// What makes the page (from its chunk).
+fn loader(page: Page) -> Loader {
+    match page {
+        Page::Catalog => Rc::new(|| discovery::catalog_page(false)),
+        Page::Search => Rc::new(|| discovery::catalog_page(true)),
+        Page::Course(id) => Rc::new(move || discovery::course_page(id.clone())),
+        Page::Institution(id) => Rc::new(move || discovery::institution_page(id.clone(), false)),
+        Page::EmbedSettings(id) => Rc::new(move || discovery::institution_page(id.clone(), true)),
+        Page::Learn(course) => Rc::new(move || player::learn_page(course.clone())),
+        Page::Quiz(id) => Rc::new(move || quiz::quiz_page(id.clone())),
+        Page::Mistakes => Rc::new(|| quiz::quiz_page(String::new())),
+        Page::Mine(page) => Rc::new(move || account::account_page(page.clone())),
+        Page::NotFound => Rc::new(|| Box::pin(std::future::ready(Ok(not_found())))),
     }
 }
 
-/// A page from its chunk.
-fn lazy(load: impl Fn() -> crate::lazy::PageFuture + 'static) -> AnyView {
-    view! { <LazyPage load=Box::new(load)/> }.into_any()
-}
-
 /// Shown for any path the route table does not know.
-#[component]
-fn NotFound() -> impl IntoView {
+fn not_found() -> web_sys::Element {
     let i18n = use_i18n();
     use_title(move || i18n.t().not_found_title.to_owned());
-    let tree = move || {
+    dom("page crash-view", move || {
         let t = i18n.t();
         vec![
             el("h1", "page-title", vec![text(t.not_found_title)]),
             el("p", "", vec![text(t.not_found_body)]),
             link("button", href::home(), vec![text(t.back_to_catalog)]),
         ]
-    };
-    view! { <Dom tree=Box::new(tree) class="page crash-view"/> }
+    })
 }

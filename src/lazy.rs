@@ -5,15 +5,17 @@
 //! `scripts/wasm-bindgen` splits the module at these points (`wasm-split-cli`) before handing it to
 //! the real wasm-bindgen; without the feature (tests, `trunk serve`) the pages are ordinary calls.
 
+use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
 
 use leptos::prelude::*;
-use send_wrapper::SendWrapper;
 
 use crate::api::ApiError;
-use crate::components::dom::next_task;
-use crate::components::ErrorView;
+use crate::components::dom::{dom, error_nodes, next_task, on_reload, put};
+use crate::state::use_i18n;
 
 /// A page chunk failed to load (offline, or a deploy replaced it).
 #[derive(Debug)]
@@ -26,11 +28,14 @@ impl From<leptos::wasm_split::SplitLoaderError> for ChunkError {
     }
 }
 
-/// A page as its chunk gives it: the view, or why the chunk could not load.
-pub type PageResult = Result<AnyView, ChunkError>;
+/// A page as its chunk gives it: its element, or why the chunk could not load.
+pub type PageResult = Result<web_sys::Element, ChunkError>;
 
 /// A page loader: resolves to the page once its chunk is in.
 pub type PageFuture = Pin<Box<dyn Future<Output = PageResult>>>;
+
+/// Makes a page's future (and so the page) when called.
+pub type Loader = Rc<dyn Fn() -> PageFuture>;
 
 /// Declares a page function that lives in its own chunk (`split` feature) and a loader for it.
 ///
@@ -55,34 +60,94 @@ macro_rules! split_page {
     };
 }
 
-/// Shows the page `load` resolves to; until then nothing (on the first page, the static
-/// shell's skeleton; later, the page's own skeleton follows at once on a warm cache), and on a
-/// failed chunk load an error view whose retry loads again.
-#[component]
-pub fn LazyPage(load: Box<dyn Fn() -> PageFuture>) -> impl IntoView {
-    let attempt = RwSignal::new(0u32);
-    let load = SendWrapper::new(load);
-    move || {
-        attempt.track();
-        let future = SendWrapper::new(load());
-        Suspend::new(async move {
-            // Two tasks, not one: the app's start, then the page (its chunks and its view, which
-            // must mount in the task that builds it: its effects run right after). On a slow
-            // phone one long task would block input for hundreds of milliseconds.
+/// Polls a page's future with the page's owner as the current one: a page built once its chunk
+/// is in makes its effects and listeners under that owner, so they end with the page.
+struct Owned {
+    owner: Owner,
+    future: PageFuture,
+}
+
+impl Future for Owned {
+    type Output = PageResult;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<PageResult> {
+        let this = &mut *self;
+        this.owner.with(|| this.future.as_mut().poll(cx))
+    }
+}
+
+/// Where pages show (the app's `<main>`): one page at a time, each under an owner of its own that
+/// is cleaned up (effects, listeners, requests) when the next page comes.
+pub struct Outlet {
+    main: web_sys::Element,
+    parent: Owner,
+    current: RefCell<Option<Owner>>,
+}
+
+impl Outlet {
+    /// Pages shown in `main`, their owners children of `parent`.
+    pub fn new(main: web_sys::Element, parent: Owner) -> Rc<Outlet> {
+        Rc::new(Outlet {
+            main,
+            parent,
+            current: RefCell::new(None),
+        })
+    }
+
+    fn is_current(&self, owner: &Owner) -> bool {
+        self.current.borrow().as_ref() == Some(owner)
+    }
+
+    /// Shows the page `load` resolves to; until then nothing (on the first page, the static
+    /// shell's skeleton; later, the page's own skeleton follows at once on a warm cache), and on
+    /// a failed chunk load an error view whose retry loads again.
+    pub fn show(self: &Rc<Self>, load: Loader) {
+        if let Some(old) = self.current.take() {
+            old.cleanup();
+        }
+        // The static shell's skeleton (see `crate::start`) stays until the first page is in.
+        if document().get_element_by_id(crate::SKELETON_ID).is_none() {
+            self.main.set_text_content(None);
+        }
+        let owner = self.parent.child();
+        *self.current.borrow_mut() = Some(owner.clone());
+        let this = Rc::clone(self);
+        leptos::task::spawn_local(async move {
+            // Two tasks, not one: the app's start (or the tap), then the page (its chunks and
+            // its view). On a slow phone one long task would block input for hundreds of ms.
             next_task().await;
-            let result = future.await;
-            // The static shell's skeleton (see `crate::start`) stays until the first page is in.
+            if !this.is_current(&owner) {
+                return;
+            }
+            let future = owner.with(|| load());
+            let result = Owned {
+                owner: owner.clone(),
+                future,
+            }
+            .await;
+            if !this.is_current(&owner) {
+                // Another page was asked for meanwhile: what this one made goes at once.
+                return owner.cleanup();
+            }
             if let Some(skeleton) = document().get_element_by_id(crate::SKELETON_ID) {
                 skeleton.remove();
             }
-            match result {
-                Ok(view) => view,
-                Err(ChunkError) => {
-                    let retry = Callback::new(move |_| attempt.update(|n| *n += 1));
+            let page = match result {
+                Ok(page) => page,
+                Err(ChunkError) => owner.with(|| {
+                    let i18n = use_i18n();
                     let error = ApiError::Network("a part of the app could not be loaded".into());
-                    view! { <ErrorView error=error on_retry=retry/> }.into_any()
-                }
-            }
-        })
+                    let view = dom("page", move || error_nodes(i18n, &error));
+                    let again = Rc::downgrade(&this);
+                    on_reload(&view, move || {
+                        if let Some(outlet) = again.upgrade() {
+                            outlet.show(load.clone());
+                        }
+                    });
+                    view
+                }),
+            };
+            put(&this.main, &page);
+        });
     }
 }

@@ -40,7 +40,7 @@ pub fn start() {
     let doc = root.owner_document();
     let skeleton = doc.as_ref().and_then(|d| d.get_element_by_id(SKELETON_ID));
     root.set_text_content(None);
-    leptos::mount::mount_to(root, app::App).forget();
+    app::mount(&root);
     if let (Some(main), Some(skeleton)) = (doc.and_then(|d| d.get_element_by_id("main")), skeleton)
     {
         let _ = main.append_child(&skeleton);

@@ -3,8 +3,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use jieti::api::{self, ApiError};
+use jieti::components::dom::{dom, error_nodes, on_reload};
 use jieti::components::dom::{el, link, text};
-use jieti::components::{ErrorView, Header};
+use jieti::components::header;
 use jieti::i18n::{self, Locale, LOCALE_KEY};
 use jieti::state::{provide_i18n, storage, use_i18n};
 use leptos::prelude::*;
@@ -21,6 +22,15 @@ async fn settle() {
             .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20);
     });
     wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+/// Builds a view under an owner of its own into `el`; cleaning the owner up ends the view.
+fn mount(el: &web_sys::HtmlElement, build: impl FnOnce() -> web_sys::Element) -> Owner {
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    let owner = Owner::new();
+    let view = owner.with(build);
+    el.append_child(&view).unwrap();
+    owner
 }
 
 fn container() -> web_sys::HtmlElement {
@@ -100,9 +110,13 @@ async fn error_view_explains_and_retries() {
     storage::set(LOCALE_KEY, "zh-Hans");
     let el = container();
     let retries = RwSignal::new(0);
-    let handle = leptos::mount::mount_to(el.clone(), move || {
+    let handle = mount(&el, move || {
         provide_i18n();
-        view! { <ErrorView error=ApiError::Network("offline".into()) on_retry=Callback::new(move |_| retries.update(|n| *n += 1))/> }
+        let i18n = use_i18n();
+        let error = ApiError::Network("offline".into());
+        let view = dom("", move || error_nodes(i18n, &error));
+        on_reload(&view, move || retries.update(|n| *n += 1));
+        view
     });
     settle().await;
     let text = el.text_content().unwrap_or_default();
@@ -115,7 +129,7 @@ async fn error_view_explains_and_retries() {
     button.click();
     button.click();
     assert_eq!(retries.get_untracked(), 2);
-    drop(handle);
+    handle.cleanup();
     storage::remove(LOCALE_KEY);
 }
 
@@ -124,10 +138,10 @@ async fn switching_the_locale_rewrites_the_header_and_persists() {
     storage::set(LOCALE_KEY, "zh-Hans");
     let el = container();
     let i18n_out = RwSignal::new(None);
-    let handle = leptos::mount::mount_to(el.clone(), move || {
+    let handle = mount(&el, move || {
         provide_i18n();
         i18n_out.set(Some(use_i18n()));
-        view! { <Header/> }
+        header()
     });
     settle().await;
     assert!(el.text_content().unwrap_or_default().contains("学习中心"));
@@ -148,7 +162,7 @@ async fn switching_the_locale_rewrites_the_header_and_persists() {
         Some("en")
     );
     assert_eq!(storage::get(LOCALE_KEY).as_deref(), Some("en"));
-    drop(handle);
+    handle.cleanup();
     storage::remove(LOCALE_KEY);
 }
 
@@ -270,10 +284,10 @@ async fn later_parts_come_after_a_frame_in_their_places_and_never_into_a_replace
 
 #[wasm_bindgen_test]
 async fn dom_updates_its_tree_in_place_and_keeps_focus() {
-    use jieti::components::dom::{next_task, Dom, Node};
+    use jieti::components::dom::{next_task, Node};
     let el_root = container();
     let n = RwSignal::new(1u32);
-    let handle = leptos::mount::mount_to(el_root.clone(), move || {
+    let handle = mount(&el_root, move || {
         let tree = move || {
             let n = n.get();
             // What a step shows: a text whose words change, a tag that changes, a list that
@@ -300,7 +314,7 @@ async fn dom_updates_its_tree_in_place_and_keeps_focus() {
             }));
             out
         };
-        view! { <Dom tree=Box::new(tree)/> }
+        dom("", tree)
     });
     settle().await;
     frames(1).await;
@@ -363,12 +377,13 @@ async fn dom_updates_its_tree_in_place_and_keeps_focus() {
     next_task().await;
     frames(2).await;
     assert_eq!(ul.text_content().unwrap(), "2.02.12.2");
-    drop(handle);
+    handle.cleanup();
 }
 
 #[wasm_bindgen_test]
 fn queued_progress_events_are_what_the_contract_reads() {
     use jieti::state::sync::{self, Action};
+    let _ = any_spawner::Executor::init_wasm_bindgen();
     storage::set(jieti::state::session::TOKEN_KEY, "test-token-outbox");
     sync::record("lesson-1", Action::Watched(1.5, 11.5, 1.25));
     sync::record("lesson-1", Action::Position(11.5));

@@ -7,7 +7,9 @@ use wasm_bindgen::JsCast;
 use crate::api::account::{sign_in, sign_up};
 use crate::api::ApiError;
 use crate::app::href;
-use crate::components::dom::{closest_data, el, focus_selector, link, span, text, Dom, Node};
+use crate::components::dom::{
+    closest_data, dom, el, element, focus_selector, holding, link, on, span, text, Node,
+};
 use crate::i18n::{self, Messages};
 use crate::router::{navigate, use_url};
 use crate::state::{use_i18n, use_session, use_title};
@@ -29,8 +31,8 @@ crate::split_page!(
     account_chunk,
     fn account_page(page: MyPage) {
         match page {
-            MyPage::SignIn => view! { <AccountPage sign_up=false/> }.into_any(),
-            MyPage::SignUp => view! { <AccountPage sign_up=true/> }.into_any(),
+            MyPage::SignIn => form_page(false),
+            MyPage::SignUp => form_page(true),
             MyPage::Dashboard(kind, id) => crate::dashboard::page(kind, id),
         }
     }
@@ -97,11 +99,8 @@ fn from_server(t: &Messages, error: ApiError) -> Errors {
 
 /// Sign in, or sign up: one patched tree (the fields keep what was typed while errors come and
 /// go), with delegated submit and sign-out.
-#[component]
-pub fn AccountPage(
-    /// Sign up rather than sign in.
-    sign_up: bool,
-) -> impl IntoView {
+/// (`sign_up`: sign up rather than sign in.)
+fn form_page(sign_up: bool) -> web_sys::Element {
     let i18n = use_i18n();
     let session = use_session();
     let url = use_url();
@@ -117,7 +116,7 @@ pub fn AccountPage(
             .filter(|n| n.starts_with('/') && !n.starts_with("//"))
             .unwrap_or_else(href::home)
     };
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+    let on_submit = move |ev: web_sys::Event| {
         ev.prevent_default();
         if busy.get_untracked() {
             return;
@@ -156,7 +155,7 @@ pub fn AccountPage(
             }
         });
     };
-    let on_click = move |ev: leptos::ev::MouseEvent| {
+    let on_click = move |ev: web_sys::Event| {
         if closest_data(&ev, "data-act").as_deref() == Some("sign-out") {
             leptos::task::spawn_local(async move { session.sign_out().await });
         }
@@ -205,11 +204,10 @@ pub fn AccountPage(
             el("p", "ac-note", vec![text(t.guest_note)]),
         ]
     };
-    view! {
-        <section class="page ac" on:submit=on_submit on:click=on_click>
-            <Dom tree=Box::new(tree)/>
-        </section>
-    }
+    let page = holding(element("section", "page ac"), &[&dom("", tree)]);
+    on(&page, "submit", on_submit);
+    on(&page, "click", on_click);
+    page
 }
 
 /// The form: its alert, the fields with their errors, and the submit button.

@@ -266,32 +266,103 @@ pub fn focus_after_frame(selector: String) {
     after_frame(Box::new(move || focus_selector(&selector)));
 }
 
-/// A `<div>` whose content is built from `tree`, and brought up to date in place whenever the
-/// signals `tree` reads change (the locale, new data).
-#[component]
-pub fn Dom(
-    /// Makes the content.
-    tree: Box<dyn Fn() -> Vec<Node>>,
-    /// The container's class.
-    #[prop(default = "")]
-    class: &'static str,
-) -> impl IntoView {
-    let holder = NodeRef::<leptos::html::Div>::new();
-    let tree = send_wrapper::SendWrapper::new(tree);
+/// A new element with a class (empty for none).
+pub fn element(tag: &str, class: &str) -> web_sys::Element {
+    let el = document()
+        .create_element(tag)
+        .expect("the document makes elements");
+    if !class.is_empty() {
+        el.set_class_name(class);
+    }
+    el
+}
+
+/// `host` with `children` appended.
+pub fn holding(host: web_sys::Element, children: &[&web_sys::Element]) -> web_sys::Element {
+    for child in children {
+        let _ = host.append_child(child);
+    }
+    host
+}
+
+/// `host`, its content built from `tree` and brought up to date in place whenever the signals
+/// `tree` reads change (the locale, new data), while the current owner lives.
+pub fn patched(host: web_sys::Element, tree: impl Fn() -> Vec<Node> + 'static) -> web_sys::Element {
+    let root = host.clone();
     Effect::new(move |_| {
-        let nodes = tree();
-        let Some(root) = holder.get() else {
-            return;
-        };
         // Patched, not rebuilt: a control the learner is using stays, with its focus.
-        let busy = patch_children(&root, nodes, &document());
+        let busy = patch_children(&root, tree(), &document());
         let _ = if busy {
             root.set_attribute("aria-busy", "true")
         } else {
             root.remove_attribute("aria-busy")
         };
     });
-    view! { <div class=class node_ref=holder></div> }
+    host
+}
+
+/// Makes `child` the only content of `host` (a no-op when it already is).
+pub fn put(host: &web_sys::Element, child: &web_sys::Element) {
+    if host.child_element_count() == 1 && host.first_child().as_ref() == Some(child.as_ref()) {
+        return;
+    }
+    host.set_text_content(None);
+    let _ = host.append_child(child);
+}
+
+/// A `<div>` with a class, patched from `tree` (see [`patched`]).
+pub fn dom(class: &str, tree: impl Fn() -> Vec<Node> + 'static) -> web_sys::Element {
+    patched(element("div", class), tree)
+}
+
+/// A `display: contents` box holding what `build` makes while `when` is true, built anew (under
+/// an owner of its own, ended when it goes) each time `when` turns true.
+pub fn shown_when(
+    when: impl Fn() -> bool + Send + Sync + 'static,
+    build: impl Fn() -> web_sys::Element + 'static,
+) -> web_sys::Element {
+    let when = Memo::new(move |_| when());
+    let host = element("div", "contents");
+    let slot = host.clone();
+    // The effect's owner is cleaned up before each run: what the last build made goes with it.
+    Effect::new(move |_| {
+        slot.set_text_content(None);
+        if when.get() {
+            let _ = slot.append_child(&untrack(&build));
+        }
+    });
+    host
+}
+
+/// Calls `f` on each `event` at `target` until the current owner is cleaned up (the page goes).
+pub fn on<E: JsCast + 'static>(
+    target: &web_sys::Element,
+    event: &'static str,
+    f: impl Fn(E) + 'static,
+) {
+    let listener =
+        Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| f(ev.unchecked_into()));
+    let _ = target.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
+    let kept = send_wrapper::SendWrapper::new((target.clone(), listener));
+    if Owner::current().is_none() {
+        // Nothing will ever end it (not expected): it must still stay callable.
+        return std::mem::forget(kept);
+    }
+    on_cleanup(move || {
+        let (target, listener) = kept.take();
+        let _ =
+            target.remove_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
+    });
+}
+
+/// Calls `f` when a click lands on (or in) an element with `data-act="reload"` in `target`: the
+/// retry of every error view.
+pub fn on_reload(target: &web_sys::Element, f: impl Fn() + 'static) {
+    on(target, "click", move |ev: web_sys::Event| {
+        if closest_data(&ev, "data-act").as_deref() == Some("reload") {
+            f();
+        }
+    });
 }
 
 /// The value of `attr` on the nearest element (from the event's target up) that has it: how a

@@ -2,7 +2,9 @@
 
 use leptos::prelude::*;
 
-use super::dom::{el, link, span, text, Dom};
+use wasm_bindgen::JsCast;
+
+use super::dom::{dom, el, link, on, span, text};
 use crate::app::href;
 use crate::i18n::{native_name, Locale};
 use crate::router::use_url;
@@ -10,14 +12,8 @@ use crate::state::{use_i18n, use_session};
 
 /// The top bar of every page (same markup as the static shell in index.html), built as one
 /// patched tree: the locale, the URL (which link is current) and the learner's name redraw it.
-#[component]
-pub fn Header() -> impl IntoView {
+pub fn header() -> web_sys::Element {
     let i18n = use_i18n();
-    let on_change = move |ev: leptos::ev::Event| {
-        if let Some(locale) = Locale::parse(&event_target_value(&ev)) {
-            i18n.set(locale);
-        }
-    };
     let url = use_url();
     // Only the path marks the current link: typing a search (a query change) leaves it alone.
     let path = Memo::new(move |_| url.with(|u| u.path.clone()));
@@ -84,6 +80,15 @@ pub fn Header() -> impl IntoView {
             ),
         ]
     };
-    // No boxes of their own: the header stays sticky to the page, as in the static shell.
-    view! { <div class="contents" on:change=on_change><Dom tree=Box::new(tree) class="contents"/></div> }
+    // No box of its own: the header stays sticky to the page, as in the static shell.
+    let host = dom("contents", tree);
+    on(&host, "change", move |ev: web_sys::Event| {
+        let select = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok());
+        if let Some(locale) = select.and_then(|s| Locale::parse(&s.value())) {
+            i18n.set(locale);
+        }
+    });
+    host
 }

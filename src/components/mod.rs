@@ -5,6 +5,6 @@ mod header;
 mod icons;
 mod states;
 
-pub use header::Header;
+pub use header::header;
 pub use icons::{icon, IconName};
-pub use states::{loaded_page, skeleton_list, ErrorView};
+pub use states::{loaded_page, skeleton_list};

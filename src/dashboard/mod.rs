@@ -13,6 +13,7 @@ mod text;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use crate::components::dom::element;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -41,12 +42,6 @@ pub enum Kind {
     Course,
 }
 
-/// The page for `kind` (loaded with the account chunk, see `account::MyPage`).
-pub fn page(kind: Kind, id: String) -> AnyView {
-    view! { <DashPage kind id/> }.into_any()
-}
-
-/// The pages' styles, injected with the chunk rather than shipped in the shell.
 const CSS: &str = include_str!("../../style/dashboard.css");
 
 fn ensure_css() {
@@ -58,30 +53,31 @@ pub fn verify_href(code: &str) -> String {
     format!("/verify/{}", jieti_api::encode_component(code))
 }
 
-/// Mounts a [`Screen`] for `kind`, loading once a session exists (certificates need none).
-#[component]
-fn DashPage(kind: Kind, id: String) -> impl IntoView {
+/// The page for `kind` (loaded with the account chunk, see `account::MyPage`): mounts a
+/// [`Screen`], loading once a session exists (certificates need none).
+pub fn page(kind: Kind, id: String) -> web_sys::Element {
     ensure_css();
     let i18n = use_i18n();
     let session = use_session();
     // Loads again only when the learner changes (sign-out, sign-in), not on every session update.
     let subject = Memo::new(move |_| session.subject());
-    let holder = NodeRef::<leptos::html::Div>::new();
+    let root = element("div", "db");
+    let holder = root.clone();
     let screen: PageSlot<Screen> = Rc::new(RefCell::new(None));
     {
         let screen = screen.clone();
         Effect::new(move |_| {
-            let Some(root) = holder.get() else { return };
+            let root = holder.clone();
             if kind != Kind::Certificate && subject.get().is_none() {
                 return;
             }
-            let s = Screen::new(root.into(), i18n, kind, id.clone());
+            let s = Screen::new(root, i18n, kind, id.clone());
             replace_page(&screen, s.clone());
             s.load();
         });
     }
     keep_page(i18n, screen);
-    view! { <div class="db" node_ref=holder></div> }
+    root
 }
 
 /// One page's state: its data as parsed JSON and what the learner has chosen on it.

@@ -9,7 +9,8 @@ use super::course_card::course_list;
 use crate::api::catalog::{get_categories, search_courses};
 use crate::api::{use_fetch, ApiError};
 use crate::components::dom::{
-    closest_data, el, error_nodes, focus_after_frame, focus_selector, link, text, Dom, Node,
+    closest_data, dom, el, element, error_nodes, focus_after_frame, focus_selector, holding, link,
+    on, patched, text, Node,
 };
 use crate::components::skeleton_list;
 use crate::i18n::{self, Locale, Messages};
@@ -127,12 +128,8 @@ fn option_label(locale: Locale, t: &Messages, param: &str, value: &str) -> Strin
     }
 }
 
-/// The catalog home and search page.
-#[component]
-pub fn CatalogPage(
-    /// Opened as search: the search box takes focus.
-    search: bool,
-) -> impl IntoView {
+/// The catalog home and search page (`search`: opened as search, the search box takes focus).
+pub fn page(search: bool) -> web_sys::Element {
     let i18n = use_i18n();
     let url = use_url();
     let query = Memo::new(move |_| url.with(query_of));
@@ -237,25 +234,56 @@ pub fn CatalogPage(
             .attr("id", "filters")
             .attr("aria-label", t.filters)]
     };
-    // One listener per event type for everything the trees above hold.
-    let on_click = move |ev: leptos::ev::MouseEvent| match closest_data(&ev, "data-act").as_deref()
-    {
-        // The chip row's own retry, when only the categories failed.
-        Some("categories") => categories.refetch(),
-        // The list's error view retries both (when both failed, the chips wait for it).
-        Some("reload") => {
-            categories.refetch();
-            courses.refetch();
-        }
-        Some("open-filters") => {
-            drawer.set(true);
-            // On phones the drawer covers the page: keyboard focus goes into it.
-            request_animation_frame(|| focus_selector(".filters.open fieldset input"));
-        }
-        Some("close-filters") => shut(drawer),
-        _ => {}
+    let heading = |tag, class, pick: fn(&'static Messages) -> &'static str| {
+        patched(element(tag, class), move || vec![text(pick(i18n.t()))])
     };
-    let on_change = move |ev: leptos::ev::Event| {
+    // The course cards' titles are h3: the list gets its h2, so headings never skip a level.
+    let results_h = heading("h2", "visually-hidden", |t| t.results_label);
+    results_h.set_id("results-h");
+    let results_box = holding(element("div", "results"), &[&dom("", results)]);
+    {
+        // Dimmed while new results come (not the first skeleton: it is busy itself).
+        let results_box = results_box.clone();
+        Effect::new(move |_| {
+            let busy = courses.loading() && courses.with(|r| r.is_some());
+            let _ = results_box.set_attribute("aria-busy", if busy { "true" } else { "false" });
+        });
+    }
+    let section = holding(element("section", ""), &[&results_h, &results_box]);
+    let _ = section.set_attribute("aria-labelledby", "results-h");
+    let page = holding(
+        element("div", "page"),
+        &[
+            &heading("h1", "visually-hidden", |t| t.catalog_title),
+            &dom("", search_tree),
+            &dom("", chips),
+            &dom("toolbar", toolbar),
+            &holding(
+                element("div", "search-layout"),
+                &[&dom("contents", filters), &section],
+            ),
+        ],
+    );
+    // One listener per event type for everything the trees above hold.
+    on(&page, "click", move |ev: web_sys::Event| {
+        match closest_data(&ev, "data-act").as_deref() {
+            // The chip row's own retry, when only the categories failed.
+            Some("categories") => categories.refetch(),
+            // The list's error view retries both (when both failed, the chips wait for it).
+            Some("reload") => {
+                categories.refetch();
+                courses.refetch();
+            }
+            Some("open-filters") => {
+                drawer.set(true);
+                // On phones the drawer covers the page: keyboard focus goes into it.
+                request_animation_frame(|| focus_selector(".filters.open fieldset input"));
+            }
+            Some("close-filters") => shut(drawer),
+            _ => {}
+        }
+    });
+    on(&page, "change", move |ev: web_sys::Event| {
         if let Some(select) = ev
             .target()
             .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlSelectElement>(t).ok())
@@ -275,41 +303,22 @@ pub fn CatalogPage(
             u.with(&param, (!clear).then_some(value.as_str()))
         });
         navigate(&next, false);
-    };
-    let on_input = move |ev: leptos::ev::Event| {
+    });
+    on(&page, "input", move |ev: web_sys::Event| {
         if closest_data(&ev, "data-search").is_some() {
             search_box.input();
         }
-    };
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+    });
+    on(&page, "submit", move |ev: web_sys::Event| {
         ev.prevent_default();
         search_box.submit();
-    };
-    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+    });
+    on(&page, "keydown", move |ev: web_sys::KeyboardEvent| {
         if ev.key() == "Escape" {
             shut(drawer);
         }
-    };
-    view! {
-        <div class="page" on:click=on_click on:change=on_change on:keydown=on_key on:input=on_input
-            on:submit=on_submit>
-            <h1 class="visually-hidden">{i18n.text(|t| t.catalog_title)}</h1>
-            <Dom tree=Box::new(search_tree)/>
-            <Dom tree=Box::new(chips)/>
-            <Dom tree=Box::new(toolbar) class="toolbar"/>
-            <div class="search-layout">
-                <Dom tree=Box::new(filters) class="contents"/>
-                // The course cards' titles are h3: the list gets its h2, so headings never skip a level.
-                <section aria-labelledby="results-h">
-                    <h2 id="results-h" class="visually-hidden">{i18n.text(|t| t.results_label)}</h2>
-                    // Dimmed while new results come (not the first skeleton: it is busy itself).
-                    <div class="results" aria-busy=move || (courses.loading() && courses.with(|r| r.is_some())).to_string()>
-                        <Dom tree=Box::new(results)/>
-                    </div>
-                </section>
-            </div>
-        </div>
-    }
+    });
+    page
 }
 
 /// The search box: results follow the typing (debounced; the URL entry is replaced, so back

@@ -12,18 +12,16 @@ use crate::api::account::{delete_review, enroll, my_courses, my_review, put_revi
 use crate::api::catalog::{get_course, get_reviews};
 use crate::api::{use_fetch, ApiError};
 use crate::app::href;
-use crate::components::dom::{closest_data, el, error_nodes, link, span, text, Dom, Node};
+use crate::components::dom::{
+    closest_data, dom, el, element, error_nodes, holding, link, on, shown_when, span, text, Node,
+};
 use crate::components::{icon, loaded_page};
 use crate::i18n::{self, clock, megabytes, Messages};
 use crate::state::session::token;
 use crate::state::{use_i18n, use_session};
 
-/// The course page: loads the course, then shows it.
-#[component]
-pub fn CoursePage(
-    /// The course id.
-    id: String,
-) -> impl IntoView {
+/// The course page of `id`: loads the course, then shows it.
+pub fn page(id: String) -> web_sys::Element {
     let course = use_fetch({
         let id = id.clone();
         move || {
@@ -31,15 +29,10 @@ pub fn CoursePage(
             async move { get_course(&id).await }
         }
     });
-    loaded_page(
-        course,
-        |d| d.course.title.clone(),
-        |detail| view! { <CourseView detail=detail/> }.into_any(),
-    )
+    loaded_page(course, |d| d.course.title.clone(), course_view)
 }
 
-#[component]
-fn CourseView(detail: CourseDetail) -> impl IntoView {
+fn course_view(detail: CourseDetail) -> web_sys::Element {
     let i18n = use_i18n();
     let detail = Rc::new(detail);
     let c = detail.course.clone();
@@ -60,17 +53,31 @@ fn CourseView(detail: CourseDetail) -> impl IntoView {
     let enrolled = RwSignal::new(token().is_none().then_some(false));
     let reviews_version = RwSignal::new(0u32);
     let review_course = c.id.clone();
-    view! {
-        <article class="page">
-            <Dom tree=Box::new(hero)/>
-            <Enroll course=c.id.clone() free=c.is_free() price=c.price_fen
-                first_lesson=first_lesson enrolled=enrolled/>
-            <Dom tree=Box::new(body)/>
-            {move || (enrolled.get() == Some(true)).then(|| view! { <MyReview course=review_course.clone() saved=reviews_version/> })}
-            <Reviews course=c.id.clone() rating=c.rating count=c.rating_count distribution=detail.rating_distribution
-                version=reviews_version/>
-        </article>
-    }
+    holding(
+        element("article", "page"),
+        &[
+            &dom("", hero),
+            &enroll_box(
+                c.id.clone(),
+                c.is_free(),
+                c.price_fen,
+                first_lesson,
+                enrolled,
+            ),
+            &dom("", body),
+            &shown_when(
+                move || enrolled.get() == Some(true),
+                move || my_review_form(review_course.clone(), reviews_version),
+            ),
+            &reviews(
+                c.id.clone(),
+                c.rating,
+                c.rating_count,
+                detail.rating_distribution,
+                reviews_version,
+            ),
+        ],
+    )
 }
 
 /// Cover, title, figures and institution.
@@ -241,16 +248,14 @@ fn body(d: &CourseDetail, t: &Messages, locale: Locale) -> Vec<Node> {
 
 /// The price, then enrol (as a guest if need be) and "start learning"; enrolled learners can also
 /// leave.
-#[component]
-fn Enroll(
+/// (`free`: the course costs nothing, `price` in fen is then not shown.)
+fn enroll_box(
     course: String,
-    /// The course costs nothing (`price` is then not shown).
     free: bool,
-    /// The price in fen.
     price: u32,
     first_lesson: Option<String>,
     enrolled: RwSignal<Option<bool>>,
-) -> impl IntoView {
+) -> web_sys::Element {
     let i18n = use_i18n();
     let session = use_session();
     let busy = RwSignal::new(false);
@@ -275,7 +280,7 @@ fn Enroll(
     }
     let on_click = {
         let course = course.clone();
-        move |ev: leptos::ev::MouseEvent| {
+        move |ev: web_sys::Event| {
             let join = match closest_data(&ev, "data-act").as_deref() {
                 Some("enroll") => true,
                 Some("leave") => false,
@@ -358,19 +363,20 @@ fn Enroll(
             el("div", "cp-enroll", controls),
         ]
     };
-    view! { <div class="cp-buy" on:click=on_click><Dom tree=Box::new(tree) class="contents"/></div> }
+    let buy = holding(element("div", "cp-buy"), &[&dom("contents", tree)]);
+    on(&buy, "click", on_click);
+    buy
 }
 
 /// The rating, its distribution, and the reviews, a page at a time.
-#[component]
-fn Reviews(
+/// (`version` is bumped when the learner saves their review: the list starts again from page 1.)
+fn reviews(
     course: String,
     rating: f32,
     count: u32,
     distribution: [u64; 5],
-    /// Bumped when the learner saves their review: the list starts again from page 1.
     version: RwSignal<u32>,
-) -> impl IntoView {
+) -> web_sys::Element {
     let i18n = use_i18n();
     let items = RwSignal::new(Vec::<Review>::new());
     let page = RwSignal::new(1u32);
@@ -400,8 +406,7 @@ fn Reviews(
             load(course.clone());
         });
     }
-    let on_click = move |ev: leptos::ev::MouseEvent| match closest_data(&ev, "data-act").as_deref()
-    {
+    let on_click = move |ev: web_sys::Event| match closest_data(&ev, "data-act").as_deref() {
         Some("more-reviews") => {
             page.update(|p| *p += 1);
             load(course.clone());
@@ -492,15 +497,16 @@ fn Reviews(
         }
         out
     };
-    view! { <section class="cp-section" on:click=on_click><Dom tree=Box::new(tree)/></section> }
+    let section = holding(element("section", "cp-section"), &[&dom("", tree)]);
+    on(&section, "click", on_click);
+    section
 }
 
 /// The enrolled learner's own rating and review: written here, edited, or deleted.
 ///
 /// The form is built as plain DOM (a typed view of it cost 11 KB of wasm): its controls keep
 /// their own values, read on submit; one listener on the section handles submit and delete.
-#[component]
-fn MyReview(course: String, saved: RwSignal<u32>) -> impl IntoView {
+fn my_review_form(course: String, saved: RwSignal<u32>) -> web_sys::Element {
     let i18n = use_i18n();
     // The stored review (None until loaded or when there is none): the form is rebuilt from it.
     let mine = RwSignal::new(None::<Review>);
@@ -552,7 +558,7 @@ fn MyReview(course: String, saved: RwSignal<u32>) -> impl IntoView {
     };
     let on_submit = {
         let course = course.clone();
-        move |ev: leptos::ev::SubmitEvent| {
+        move |ev: web_sys::Event| {
             ev.prevent_default();
             if busy.get_untracked() {
                 return;
@@ -580,7 +586,7 @@ fn MyReview(course: String, saved: RwSignal<u32>) -> impl IntoView {
             }
         }
     };
-    let on_click = move |ev: leptos::ev::MouseEvent| {
+    let on_click = move |ev: web_sys::Event| {
         if closest_data(&ev, "data-delete").is_some() && !busy.get_untracked() {
             send(course.clone(), None, String::new());
         }
@@ -590,12 +596,13 @@ fn MyReview(course: String, saved: RwSignal<u32>) -> impl IntoView {
     let status = move || {
         vec![el("p", "", vec![text(message.get().unwrap_or_default())]).attr("role", "status")]
     };
-    view! {
-        <section class="cp-section" on:submit=on_submit on:click=on_click>
-            <Dom tree=Box::new(tree)/>
-            <Dom tree=Box::new(status)/>
-        </section>
-    }
+    let section = holding(
+        element("section", "cp-section"),
+        &[&dom("", tree), &dom("", status)],
+    );
+    on(&section, "submit", on_submit);
+    on(&section, "click", on_click);
+    section
 }
 
 /// The review form, filled from the learner's stored review.

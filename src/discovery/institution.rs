@@ -2,12 +2,13 @@
 //! sentence, and its courses.
 
 use jieti_api::{CourseQuery, CourseSearch, InstitutionDetail};
-use leptos::prelude::*;
 
 use super::course_card::course_list;
 use crate::api::catalog::{get_institution, search_courses};
 use crate::api::{use_fetch, ApiError};
-use crate::components::dom::{closest_data, el, error_nodes, fact, link, span, text, Dom, Node};
+use crate::components::dom::{
+    dom, el, element, error_nodes, fact, holding, link, on_reload, span, text, Node,
+};
 use crate::components::{loaded_page, skeleton_list};
 use crate::i18n;
 use crate::router::Url;
@@ -16,12 +17,8 @@ use crate::state::{use_i18n, I18n};
 /// Courses listed on the page; the rest are a search away.
 const LISTED: u32 = 12;
 
-/// The institution page.
-#[component]
-pub fn InstitutionPage(
-    /// The institution id.
-    id: String,
-) -> impl IntoView {
+/// The institution page of `id`.
+pub fn page(id: String) -> web_sys::Element {
     let institution = use_fetch({
         let id = id.clone();
         move || {
@@ -29,11 +26,7 @@ pub fn InstitutionPage(
             async move { get_institution(&id).await }
         }
     });
-    loaded_page(
-        institution,
-        |i| i.name.clone(),
-        |detail| view! { <InstitutionView detail=detail/> }.into_any(),
-    )
+    loaded_page(institution, |i| i.name.clone(), institution_view)
 }
 
 /// A share as a whole percentage (`0.823` → `82%`), without float formatting.
@@ -42,8 +35,7 @@ fn percent(share: f32) -> String {
 }
 
 /// The profile, its courses (listed once they come) and the delegated retry of the list.
-#[component]
-fn InstitutionView(detail: InstitutionDetail) -> impl IntoView {
+fn institution_view(detail: InstitutionDetail) -> web_sys::Element {
     let i18n = use_i18n();
     let id = detail.id.clone();
     let courses = use_fetch(move || {
@@ -54,13 +46,10 @@ fn InstitutionView(detail: InstitutionDetail) -> impl IntoView {
         };
         async move { search_courses(&query).await }
     });
-    let on_click = move |ev: leptos::ev::MouseEvent| {
-        if closest_data(&ev, "data-act").as_deref() == Some("reload") {
-            courses.refetch();
-        }
-    };
     let tree = move || courses.with(|r| institution_tree(&detail, r, i18n));
-    view! { <article class="page" on:click=on_click><Dom tree=Box::new(tree)/></article> }
+    let page = holding(element("article", "page"), &[&dom("", tree)]);
+    on_reload(&page, move || courses.refetch());
+    page
 }
 
 /// The profile, the quality index with its parts and formula, the description, and the courses

@@ -6,21 +6,17 @@ mod course;
 mod course_card;
 mod institution;
 
-pub use catalog::CatalogPage;
-
-use leptos::prelude::*;
-
 crate::split_page!(
     catalog_chunk,
     fn catalog_page(search: bool) {
-        view! { <CatalogPage search/> }.into_any()
+        catalog::page(search)
     }
 );
 
 crate::split_page!(
     course_chunk,
     fn course_page(id: String) {
-        view! { <course::CoursePage id/> }.into_any()
+        course::page(id)
     }
 );
 
@@ -32,7 +28,7 @@ crate::split_page!(
         if embed_settings {
             crate::embed::settings::page(id)
         } else {
-            view! { <institution::InstitutionPage id/> }.into_any()
+            institution::page(id)
         }
     }
 );

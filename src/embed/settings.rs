@@ -9,6 +9,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use crate::components::dom::element;
 use jieti_api::Locale;
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
@@ -173,34 +174,30 @@ pub fn href(id: &str) -> String {
 }
 
 /// The page for institution `id`.
-pub fn page(id: String) -> AnyView {
-    view! { <SettingsPage id/> }.into_any()
-}
-
 /// Mounts the settings once the staff member's session is known.
-#[component]
-fn SettingsPage(id: String) -> impl IntoView {
+pub fn page(id: String) -> web_sys::Element {
     crate::components::dom::inject_css("es-css", CSS);
     let i18n = use_i18n();
     let session = use_session();
     // Loads again only when the learner changes (sign-out, sign-in), not on every session update.
     let subject = Memo::new(move |_| session.subject());
-    let holder = NodeRef::<leptos::html::Div>::new();
+    let root = element("div", "es");
+    let holder = root.clone();
     let slot: PageSlot<Settings> = Rc::new(RefCell::new(None));
     {
         let slot = slot.clone();
         Effect::new(move |_| {
-            let Some(root) = holder.get() else { return };
+            let root = holder.clone();
             if subject.get().is_none() {
                 return;
             }
-            let s = Settings::new(root.into(), i18n, id.clone());
+            let s = Settings::new(root, i18n, id.clone());
             replace_page(&slot, s.clone());
             s.load();
         });
     }
     keep_page(i18n, slot);
-    view! { <div class="es" node_ref=holder></div> }
+    root
 }
 
 /// The page: its data (`{settings, analytics}`) and listeners.

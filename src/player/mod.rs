@@ -17,6 +17,7 @@ mod video;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use crate::components::dom::element;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -34,7 +35,7 @@ use text::PlayerText;
 crate::split_page!(
     learn_chunk,
     fn learn_page(course: String) {
-        view! { <LearnPage course/> }.into_any()
+        learn_view(course)
     }
 );
 
@@ -91,29 +92,26 @@ enum Stage {
 }
 
 /// The player page of one course.
-#[component]
-pub fn LearnPage(
-    /// The course id.
-    course: String,
-) -> impl IntoView {
+fn learn_view(course: String) -> web_sys::Element {
     crate::components::dom::inject_css("pl-css", CSS);
     let i18n = use_i18n();
     let session = use_session();
     let sync_state = use_sync();
     let url = use_url();
-    let holder = NodeRef::<leptos::html::Div>::new();
+    let root = element("div", "pl");
+    let holder = root.clone();
     let player: Rc<RefCell<Option<Rc<Player>>>> = Rc::new(RefCell::new(None));
     let lesson_in_url = Memo::new(move |_| url.with(|u| u.segments().get(2).cloned()));
     {
         let player = player.clone();
         Effect::new(move |_| {
-            let Some(root) = holder.get() else { return };
+            let root = holder.clone();
             let lesson = lesson_in_url.get();
             let existing = player.borrow().clone();
             match existing {
                 Some(p) => p.show(lesson),
                 None => {
-                    let p = Player::new(root.into(), course.clone(), i18n, Host::App);
+                    let p = Player::new(root, course.clone(), i18n, Host::App);
                     *player.borrow_mut() = Some(p.clone());
                     p.start(lesson);
                 }
@@ -154,7 +152,7 @@ pub fn LearnPage(
             p.dispose();
         }
     });
-    view! { <div class="pl" node_ref=holder></div> }
+    root
 }
 
 /// What the player knows.

@@ -4,6 +4,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use crate::components::dom::element;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -23,29 +24,29 @@ use crate::state::sync::{now_ms, stringify};
 use crate::state::{use_i18n, use_session, I18n};
 
 /// The wrong-answer book page.
-#[component]
-pub fn MistakesPage() -> impl IntoView {
+pub fn page() -> web_sys::Element {
     super::ensure_css();
     let i18n = use_i18n();
     let session = use_session();
     // Loads again only when the learner changes (sign-out, sign-in), not on every session update.
     let subject = Memo::new(move |_| session.subject());
-    let holder = NodeRef::<leptos::html::Div>::new();
+    let root = element("div", "qz");
+    let holder = root.clone();
     let book: PageSlot<Book> = Rc::new(RefCell::new(None));
     {
         let book = book.clone();
         Effect::new(move |_| {
-            let Some(root) = holder.get() else { return };
+            let root = holder.clone();
             if subject.get().is_none() {
                 return;
             }
-            let b = Book::new(root.into(), i18n);
+            let b = Book::new(root, i18n);
             replace_page(&book, b.clone());
             b.load();
         });
     }
     keep_page(i18n, book);
-    view! { <div class="qz" node_ref=holder></div> }
+    root
 }
 
 /// A review session over the questions due.

@@ -13,6 +13,7 @@ mod widgets;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use crate::components::dom::element;
 use js_sys::{Object, Reflect};
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -39,9 +40,9 @@ crate::split_page!(
     quiz_chunk,
     fn quiz_page(id: String) {
         if id.is_empty() {
-            view! { <mistakes::MistakesPage/> }.into_any()
+            mistakes::page()
         } else {
-            view! { <QuizPage id/> }.into_any()
+            quiz_view(id)
         }
     }
 );
@@ -115,25 +116,22 @@ fn dot_label(t: &QuizText, zh: bool, i: usize, answered: bool) -> String {
     }
 }
 
-/// The quiz page.
-#[component]
-pub fn QuizPage(
-    /// The quiz id.
-    id: String,
-) -> impl IntoView {
+/// The quiz page of quiz `id`.
+fn quiz_view(id: String) -> web_sys::Element {
     ensure_css();
     let i18n = use_i18n();
     let session = use_session();
     // Loads again only when the learner changes (sign-out, sign-in), not on every session update.
     let subject = Memo::new(move |_| session.subject());
     let url = use_url();
-    let holder = NodeRef::<leptos::html::Div>::new();
+    let root = element("div", "qz");
+    let holder = root.clone();
     let runner: PageSlot<Runner> = Rc::new(RefCell::new(None));
     let attempt_in_url = Memo::new(move |_| url.with(|u| u.segments().get(2).cloned()));
     {
         let runner = runner.clone();
         Effect::new(move |_| {
-            let Some(root) = holder.get() else { return };
+            let root = holder.clone();
             let attempt = attempt_in_url.get();
             // Attempts are the learner's: load once the learner is known (a guest is made first).
             if subject.get().is_none() {
@@ -143,7 +141,7 @@ pub fn QuizPage(
             let r = match existing {
                 Some(r) => r,
                 None => {
-                    let r = Runner::new(root.into(), id.clone(), i18n);
+                    let r = Runner::new(root, id.clone(), i18n);
                     *runner.borrow_mut() = Some(r.clone());
                     r
                 }
@@ -153,7 +151,7 @@ pub fn QuizPage(
         });
     }
     keep_page(i18n, runner);
-    view! { <div class="qz" node_ref=holder></div> }
+    root
 }
 
 impl crate::components::dom::DomPage for Runner {
