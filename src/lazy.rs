@@ -11,7 +11,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
-use leptos::prelude::*;
+use crate::prelude::*;
 
 use crate::api::ApiError;
 use crate::components::dom::{dom, error_nodes, next_task, on_reload, put};
@@ -22,8 +22,8 @@ use crate::state::use_i18n;
 pub struct ChunkError;
 
 #[cfg(feature = "split")]
-impl From<leptos::wasm_split::SplitLoaderError> for ChunkError {
-    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+impl From<wasm_split_helpers::SplitLoaderError> for ChunkError {
+    fn from(_: wasm_split_helpers::SplitLoaderError) -> Self {
         ChunkError
     }
 }
@@ -47,7 +47,7 @@ macro_rules! split_page {
         pub fn $name($($arg: $ty),*) -> $crate::lazy::PageFuture {
             #[cfg_attr(
                 feature = "split",
-                leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible)
+                wasm_split_helpers::wasm_split($chunk, wasm_split_path = ::wasm_split_helpers, fallible)
             )]
             fn inner($($arg: $ty),*) -> $crate::lazy::PageResult {
                 Ok($body)
@@ -112,7 +112,7 @@ impl Outlet {
         let owner = self.parent.child();
         *self.current.borrow_mut() = Some(owner.clone());
         let this = Rc::clone(self);
-        leptos::task::spawn_local(async move {
+        crate::prelude::spawn_local(async move {
             // Two tasks, not one: the app's start (or the tap), then the page (its chunks and
             // its view). On a slow phone one long task would block input for hundreds of ms.
             next_task().await;

@@ -1,10 +1,11 @@
-//! Jieti: a Leptos client-side-rendered learning app for vocational and lifelong education.
+//! Jieti: a client-side-rendered learning app for vocational and lifelong education.
 
 pub mod api;
 pub mod app;
 pub mod components;
 pub mod i18n;
 pub mod lazy;
+pub mod prelude;
 pub mod router;
 pub mod state;
 

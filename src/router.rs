@@ -4,8 +4,8 @@
 //! use (nested routes, suspense-aware transitions, server integration). Pages read the URL through
 //! [`use_url`] and change it with [`navigate`]; plain `<a href>` links just work.
 
+use crate::prelude::*;
 use jieti_api::encode_component;
-use leptos::prelude::*;
 use wasm_bindgen::{closure::Closure, JsCast};
 
 /// The app's current URL: path and decoded query pairs.

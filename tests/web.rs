@@ -7,8 +7,8 @@ use jieti::components::dom::{dom, error_nodes, on_reload};
 use jieti::components::dom::{el, link, text};
 use jieti::components::header;
 use jieti::i18n::{self, Locale, LOCALE_KEY};
+use jieti::prelude::*;
 use jieti::state::{provide_i18n, storage, use_i18n};
-use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 

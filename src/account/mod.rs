@@ -1,7 +1,7 @@
 //! Sign-up and sign-in. Signing up upgrades the current guest in place, so the courses joined as a
 //! guest stay; signing in brings a guest's enrolments along. Signed in, the page offers sign-out.
 
-use leptos::prelude::*;
+use crate::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::api::account::{sign_in, sign_up};
@@ -134,7 +134,7 @@ fn form_page(sign_up: bool) -> web_sys::Element {
         }
         errors.set(Errors::default());
         busy.set(true);
-        leptos::task::spawn_local(async move {
+        crate::prelude::spawn_local(async move {
             // Sign-up upgrades the current guest, so make sure there is one to upgrade.
             let _ = session.ensure().await;
             let result = if sign_up {
@@ -157,7 +157,7 @@ fn form_page(sign_up: bool) -> web_sys::Element {
     };
     let on_click = move |ev: web_sys::Event| {
         if closest_data(&ev, "data-act").as_deref() == Some("sign-out") {
-            leptos::task::spawn_local(async move { session.sign_out().await });
+            crate::prelude::spawn_local(async move { session.sign_out().await });
         }
     };
     let tree = move || {

@@ -8,9 +8,9 @@ pub mod embed;
 pub mod learn;
 pub mod quiz;
 
+use crate::prelude::*;
 use futures_util::future::{abortable, AbortHandle};
 use jieti_api::{ErrorBody, ErrorCode, API_BASE};
-use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -396,7 +396,7 @@ fn drive(
         let (request, handle) = abortable(request);
         current.set_value(Some(handle));
         loading.set(true);
-        leptos::task::spawn_local(async move {
+        crate::prelude::spawn_local(async move {
             if request.await.is_ok() {
                 let _ = loading.try_set(false);
             }

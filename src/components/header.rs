@@ -1,6 +1,6 @@
 //! The site header: brand, main navigation and the language menu.
 
-use leptos::prelude::*;
+use crate::prelude::*;
 
 use wasm_bindgen::JsCast;
 

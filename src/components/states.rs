@@ -1,6 +1,6 @@
 //! The states every data view has besides "loaded": loading, failed, not built yet.
 
-use leptos::prelude::*;
+use crate::prelude::*;
 
 use super::dom::{dom, el, element, error_nodes, on_reload, put, Node};
 use crate::api::Fetch;

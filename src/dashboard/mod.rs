@@ -14,7 +14,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use crate::components::dom::element;
-use leptos::prelude::*;
+use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -124,7 +124,7 @@ impl Screen {
 
     fn load(self: &Rc<Self>) {
         let s = self.clone();
-        leptos::task::spawn_local(async move {
+        crate::prelude::spawn_local(async move {
             let res = match s.kind {
                 Kind::Dashboard => api::get_dashboard().await,
                 Kind::Certificate => api::get_certificate(&s.id).await,
@@ -262,7 +262,7 @@ impl Screen {
         };
         let (first, fallback) = (body(&zone), body(&stored));
         let s = self.clone();
-        leptos::task::spawn_local(async move {
+        crate::prelude::spawn_local(async move {
             let mut saved = api::put_goal(first).await;
             if let Err(ApiError::Status { field: Some(f), .. }) = &saved {
                 if f == "time_zone" && !stored.is_empty() {
@@ -309,7 +309,7 @@ impl Screen {
             .unwrap_or_default();
         let body = json_body(&[("reason", reason.into())]);
         let s = self.clone();
-        leptos::task::spawn_local(async move {
+        crate::prelude::spawn_local(async move {
             match api::revoke_certificate(&code, body).await {
                 Ok(_) => {
                     *s.notice.borrow_mut() = format!("{} {}", s.t().revoked_done, grouped(&code));

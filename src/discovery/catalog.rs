@@ -2,8 +2,8 @@
 //! drawer on phones, a sidebar on desktops) with facet counts, sort, paging. Every piece of state
 //! lives in the URL, so a search can be shared, reloaded, and walked with back and forward.
 
+use crate::prelude::*;
 use jieti_api::{Category, CourseQuery, CourseSearch, FacetValue, Facets};
-use leptos::prelude::*;
 
 use super::course_card::course_list;
 use crate::api::catalog::{get_categories, search_courses};

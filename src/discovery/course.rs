@@ -3,8 +3,8 @@
 
 use std::rc::Rc;
 
+use crate::prelude::*;
 use jieti_api::{CourseDetail, LessonKind, Locale, QuizMode, Review};
-use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::course_card::{category_look, figures};
@@ -269,7 +269,7 @@ fn enroll_box(
                 return enrolled.set(Some(false));
             }
             let course = course.clone();
-            leptos::task::spawn_local(async move {
+            crate::prelude::spawn_local(async move {
                 // Unknown (offline): the button stays usable and says what went wrong if tapped.
                 let mine = my_courses()
                     .await
@@ -292,7 +292,7 @@ fn enroll_box(
             let course = course.clone();
             busy.set(true);
             message.set(None);
-            leptos::task::spawn_local(async move {
+            crate::prelude::spawn_local(async move {
                 let result = match session.ensure().await {
                     Ok(()) if join => enroll(&course).await.map(|_| ()),
                     Ok(()) => unenroll(&course).await,
@@ -384,7 +384,7 @@ fn reviews(
     let failed = RwSignal::new(None::<ApiError>);
     let load = move |course: String| {
         let n = page.get_untracked();
-        leptos::task::spawn_local(async move {
+        crate::prelude::spawn_local(async move {
             match get_reviews(&course, n).await {
                 Ok(p) => {
                     let _ = more.try_set(u64::from(p.page) * u64::from(p.per_page) < p.total);
@@ -514,7 +514,7 @@ fn my_review_form(course: String, saved: RwSignal<u32>) -> web_sys::Element {
     let message = RwSignal::new(None::<String>);
     {
         let course = course.clone();
-        leptos::task::spawn_local(async move {
+        crate::prelude::spawn_local(async move {
             if let Ok(Some(r)) = my_review(&course).await {
                 let _ = mine.try_set(Some(r));
             }
@@ -529,7 +529,7 @@ fn my_review_form(course: String, saved: RwSignal<u32>) -> web_sys::Element {
     let send = move |course: String, rating: Option<u8>, body: String| {
         let t = i18n.t();
         busy.set(true);
-        leptos::task::spawn_local(async move {
+        crate::prelude::spawn_local(async move {
             let result = match rating {
                 Some(n) => put_review(&course, n, &body).await.map(Some),
                 None => delete_review(&course).await.map(|()| None),

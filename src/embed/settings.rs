@@ -10,8 +10,8 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use crate::components::dom::element;
+use crate::prelude::*;
 use jieti_api::Locale;
-use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::api::{embed as api, json_body, ApiError};
@@ -293,7 +293,7 @@ impl Settings {
 
     fn load(self: &Rc<Self>) {
         let s = self.clone();
-        leptos::task::spawn_local(async move {
+        crate::prelude::spawn_local(async move {
             let res = match api::get_settings(&s.id).await {
                 Ok(settings) => crate::api::dashboard::get_institution_analytics(&s.id)
                     .await
@@ -557,7 +557,7 @@ impl Settings {
             return;
         }
         let s = self.clone();
-        leptos::task::spawn_local(async move {
+        crate::prelude::spawn_local(async move {
             let Ok(v) = crate::api::learn::get_course(&course).await else {
                 return;
             };
@@ -636,7 +636,7 @@ impl Settings {
             .collect();
         let body = json_body(&[("origins", origins.into())]);
         let s = self.clone();
-        leptos::task::spawn_local(async move {
+        crate::prelude::spawn_local(async move {
             let res = api::put_origins(&s.id, body).await;
             if s.gone.get() {
                 return;
@@ -664,7 +664,7 @@ impl Settings {
             return;
         }
         let s = self.clone();
-        leptos::task::spawn_local(async move {
+        crate::prelude::spawn_local(async move {
             let res = api::rotate_secret(&s.id).await;
             if s.gone.get() {
                 return;
@@ -687,7 +687,7 @@ impl Settings {
         };
         let write = window().navigator().clipboard().write_text(&area.value());
         let s = self.clone();
-        leptos::task::spawn_local(async move {
+        crate::prelude::spawn_local(async move {
             let done = wasm_bindgen_futures::JsFuture::from(write).await.is_ok();
             if !done {
                 // No clipboard here (an insecure origin, or refused): select it to copy by hand.

@@ -381,7 +381,7 @@ mod tests {
                 ],
             },
         ];
-        let doc = leptos::prelude::document();
+        let doc = crate::prelude::document();
         let html: Vec<String> = blocks
             .iter()
             .enumerate()

@@ -18,7 +18,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use crate::components::dom::element;
-use leptos::prelude::*;
+use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -273,7 +273,7 @@ impl Player {
         self.relabel();
         self.render_main_loading();
         let p = self.clone();
-        leptos::task::spawn_local(async move {
+        crate::prelude::spawn_local(async move {
             match get_course(&p.course).await {
                 Ok(v) => {
                     let outline = Outline::read(&v);
@@ -313,7 +313,7 @@ impl Player {
         let generation = self.generation.get().wrapping_add(1);
         self.generation.set(generation);
         let p = self.clone();
-        leptos::task::spawn_local(async move {
+        crate::prelude::spawn_local(async move {
             let result = get_lesson(&id).await;
             if p.generation.get() != generation {
                 return;
@@ -331,7 +331,7 @@ impl Player {
             return;
         }
         let p = self.clone();
-        leptos::task::spawn_local(async move {
+        crate::prelude::spawn_local(async move {
             let Ok(v) = get_course_progress(&p.course).await else {
                 return;
             };

@@ -214,7 +214,7 @@ impl Notes {
             self.loaded.set(true);
             // Offline, the list is what the queue holds; it fills in when the server answers.
             let n = self.clone();
-            leptos::task::spawn_local(async move {
+            crate::prelude::spawn_local(async move {
                 if let Ok(v) = get_notes(&n.lesson).await {
                     let js: js_sys::Array = v.unchecked_into();
                     *n.server.borrow_mut() = js.iter().map(|x| Note::read(&x)).collect();

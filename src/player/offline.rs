@@ -5,7 +5,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use leptos::prelude::*;
+use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -199,7 +199,7 @@ impl Download {
         self.render();
         self.watch();
         let d = self.clone();
-        leptos::task::spawn_local(async move {
+        crate::prelude::spawn_local(async move {
             // Waits for an active worker (the first visit installs it).
             let worker = match container.ready() {
                 Ok(ready) => JsFuture::from(ready)
@@ -263,7 +263,7 @@ impl Download {
             .collect();
         storage::remove(&format!("{DOWNLOAD_KEY}{}", self.lesson.id));
         let d = self.clone();
-        leptos::task::spawn_local(async move {
+        crate::prelude::spawn_local(async move {
             if let Ok(caches) = window().caches() {
                 if let Ok(cache) = JsFuture::from(caches.open(OFFLINE_CACHE)).await {
                     let cache: web_sys::Cache = cache.unchecked_into();
@@ -281,7 +281,7 @@ impl Download {
     /// Bytes stored by this site (all caches and storage), when the browser says.
     fn refresh_used(self: &Rc<Self>) {
         let d = self.clone();
-        leptos::task::spawn_local(async move {
+        crate::prelude::spawn_local(async move {
             let Ok(promise) = window().navigator().storage().estimate() else {
                 return;
             };

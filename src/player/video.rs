@@ -5,7 +5,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use leptos::prelude::*;
+use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -106,7 +106,7 @@ pub fn start_rung(rungs: &[Rung], saver: bool, downlink_kbps: Option<f64>) -> us
 /// settles rejects it, and an unhandled rejection would be reported as a page error.
 fn play_quietly(v: &web_sys::HtmlMediaElement) {
     if let Ok(p) = v.play() {
-        leptos::task::spawn_local(async move {
+        crate::prelude::spawn_local(async move {
             let _ = wasm_bindgen_futures::JsFuture::from(p).await;
         });
     }

@@ -5,7 +5,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use crate::components::dom::element;
-use leptos::prelude::*;
+use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -93,7 +93,7 @@ impl Book {
 
     fn load(self: &Rc<Self>) {
         let b = self.clone();
-        leptos::task::spawn_local(async move {
+        crate::prelude::spawn_local(async move {
             let res = api::get_mistakes().await;
             *b.data.borrow_mut() = Some(res);
             b.render();
@@ -357,7 +357,7 @@ impl Book {
         let body = stringify(&object(&[("answer", answer)]));
         let b = self.clone();
         self.busy.set(true);
-        leptos::task::spawn_local(async move {
+        crate::prelude::spawn_local(async move {
             let res = api::review(&qid, body).await;
             b.busy.set(false);
             match res {

@@ -14,8 +14,8 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use crate::components::dom::element;
+use crate::prelude::*;
 use js_sys::{Object, Reflect};
-use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -325,7 +325,7 @@ impl Runner {
             _ => self.set_screen(Screen::Loading),
         }
         let r = self.clone();
-        leptos::task::spawn_local(async move {
+        crate::prelude::spawn_local(async move {
             let answer = match &attempt {
                 Some(a) => api::get_attempt(a).await,
                 None => api::get_quiz(&r.quiz_id).await,
@@ -1114,7 +1114,7 @@ impl Runner {
             return;
         };
         let r = self.clone();
-        leptos::task::spawn_local(async move {
+        crate::prelude::spawn_local(async move {
             let res = api::save_answers(&id, body).await;
             if r.disposed.get() {
                 return;
@@ -1200,7 +1200,7 @@ impl Runner {
             ("answer", answer),
         ]));
         let r = self.clone();
-        leptos::task::spawn_local(async move {
+        crate::prelude::spawn_local(async move {
             match api::check_answer(&id, body).await {
                 Ok(fb) => {
                     r.with_take(|t| {
@@ -1262,7 +1262,7 @@ impl Runner {
         };
         self.render_status();
         let r = self.clone();
-        leptos::task::spawn_local(async move {
+        crate::prelude::spawn_local(async move {
             let res = api::submit(&id, body).await;
             if r.disposed.get() {
                 return;
@@ -1409,7 +1409,7 @@ impl Runner {
         let r = self.clone();
         let gen = self.generation.get() + 1;
         self.generation.set(gen);
-        leptos::task::spawn_local(async move {
+        crate::prelude::spawn_local(async move {
             let res = api::start_attempt(&r.quiz_id).await;
             // Left the page, or moved on, meanwhile: do not pull the learner back.
             if r.disposed.get() || r.generation.get() != gen {

@@ -6,7 +6,7 @@ pub mod sync;
 
 pub use session::{provide_session, use_session, SessionState};
 
-use leptos::prelude::*;
+use crate::prelude::*;
 
 use crate::i18n::{self, Locale, Messages};
 

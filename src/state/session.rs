@@ -1,8 +1,8 @@
 //! The learner's identity: a bearer token kept in `localStorage`; a guest learner is made silently
 //! on the first visit, so enrolling needs no sign-up, and signing up later keeps everything.
 
+use crate::prelude::*;
 use jieti_api::{LearnerKind, Me, Session};
-use leptos::prelude::*;
 
 use super::storage;
 use crate::api::{account, ApiError};
@@ -118,7 +118,7 @@ impl SessionState {
 /// Checks (or makes) the learner now, and again further apart each time (2 s to a minute) while
 /// that fails, meanwhile letting pages load with the token there is.
 fn check_later(state: SessionState, attempt: u32) {
-    leptos::task::spawn_local(async move {
+    crate::prelude::spawn_local(async move {
         if state.check().await {
             return;
         }

@@ -14,9 +14,9 @@
 use std::cell::{Cell, RefCell};
 use std::time::Duration;
 
+use crate::prelude::*;
 use jieti_api::MAX_EVENTS_PER_BATCH;
 use js_sys::{Array, Object, Reflect, JSON};
-use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -317,7 +317,7 @@ pub fn flush() {
         AGAIN.with(|a| a.set(true));
         return;
     }
-    leptos::task::spawn_local(async {
+    crate::prelude::spawn_local(async {
         let outcome = send_all().await;
         BUSY.with(|b| b.set(false));
         let state = use_sync();
