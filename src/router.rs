@@ -158,7 +158,7 @@ fn link_target(ev: &web_sys::MouseEvent) -> Option<String> {
     if a.has_attribute("download")
         || a.get_attribute("target").is_some_and(|t| t != "_self")
         || a.get_attribute("rel")
-            .is_some_and(|r| r.contains("external"))
+            .is_some_and(|r| r.split_ascii_whitespace().any(|w| w == "external"))
     {
         return None;
     }

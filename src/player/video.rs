@@ -116,7 +116,7 @@ fn play_quietly(v: &web_sys::HtmlMediaElement) {
 fn downlink_kbps() -> Option<f64> {
     let slow = connection_field("effectiveType")
         .and_then(|v| v.as_string())
-        .is_some_and(|t| t.contains("2g"));
+        .is_some_and(|t| t.ends_with("2g"));
     if slow {
         return Some(100.0);
     }
