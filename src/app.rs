@@ -2,7 +2,6 @@
 
 use std::rc::Rc;
 
-use crate::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::account::MyPage;
@@ -10,6 +9,7 @@ use crate::components::dom::{dom, el, element, link, text};
 use crate::components::header;
 use crate::dashboard::Kind;
 use crate::lazy::{Loader, Outlet};
+use crate::prelude::*;
 use crate::router::{provide_router, use_url, Url};
 use crate::state::{provide_i18n, provide_session, use_i18n, use_title};
 use crate::{account, discovery, player, quiz};

@@ -11,10 +11,9 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
 
-use crate::prelude::*;
-
 use crate::api::ApiError;
 use crate::components::dom::{dom, error_nodes, next_task, on_reload, put};
+use crate::prelude::*;
 use crate::state::use_i18n;
 
 /// A page chunk failed to load (offline, or a deploy replaced it).

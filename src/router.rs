@@ -4,9 +4,10 @@
 //! use (nested routes, suspense-aware transitions, server integration). Pages read the URL through
 //! [`use_url`] and change it with [`navigate`]; plain `<a href>` links just work.
 
-use crate::prelude::*;
 use jieti_api::encode_component;
 use wasm_bindgen::{closure::Closure, JsCast};
+
+use crate::prelude::*;
 
 /// The app's current URL: path and decoded query pairs.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -1,7 +1,6 @@
 //! Sign-up and sign-in. Signing up upgrades the current guest in place, so the courses joined as a
 //! guest stay; signing in brings a guest's enrolments along. Signed in, the page offers sign-out.
 
-use crate::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::api::account::{sign_in, sign_up};
@@ -11,6 +10,7 @@ use crate::components::dom::{
     closest_data, dom, el, element, focus_selector, holding, link, on, span, text, Node,
 };
 use crate::i18n::{self, Messages};
+use crate::prelude::*;
 use crate::router::{navigate, use_url};
 use crate::state::{use_i18n, use_session, use_title};
 

@@ -8,12 +8,13 @@ pub mod embed;
 pub mod learn;
 pub mod quiz;
 
-use crate::prelude::*;
 use futures_util::future::{abortable, AbortHandle};
 use jieti_api::{ErrorBody, ErrorCode, API_BASE};
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
+
+use crate::prelude::*;
 
 /// Why an API call failed.
 #[derive(Clone, Debug, PartialEq)]

@@ -9,11 +9,11 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::api::ApiError;
+use crate::prelude::*;
 use crate::state::I18n;
 
 /// An element or a text.

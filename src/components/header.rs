@@ -1,12 +1,11 @@
 //! The site header: brand, main navigation and the language menu.
 
-use crate::prelude::*;
-
 use wasm_bindgen::JsCast;
 
 use super::dom::{dom, el, link, on, span, text};
 use crate::app::href;
 use crate::i18n::{native_name, Locale};
+use crate::prelude::*;
 use crate::router::use_url;
 use crate::state::{use_i18n, use_session};
 

@@ -1,10 +1,9 @@
 //! The states every data view has besides "loaded": loading, failed, not built yet.
 
-use crate::prelude::*;
-
 use super::dom::{dom, el, element, error_nodes, on_reload, put, Node};
 use crate::api::Fetch;
 use crate::i18n::Messages;
+use crate::prelude::*;
 use crate::state::use_i18n;
 
 /// Grey placeholder cards in the shape of the course list (same markup as the static shell).

@@ -13,19 +13,19 @@ mod text;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use crate::components::dom::element;
-use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::api::dashboard as api;
 use crate::api::{json_body, ApiError};
+use crate::components::dom::element;
 use crate::components::dom::{
     closest_data, el, error_nodes, keep_page, link, listen, replace_page, span, text, unlisten,
     Listener, Node, PageSlot,
 };
 use crate::player::data::{field, list, num, opt_text, text_of};
 use crate::player::{fill, lesson_href};
+use crate::prelude::*;
 use crate::state::{use_i18n, use_session, I18n};
 use text::DashText;
 

@@ -2,7 +2,6 @@
 //! drawer on phones, a sidebar on desktops) with facet counts, sort, paging. Every piece of state
 //! lives in the URL, so a search can be shared, reloaded, and walked with back and forward.
 
-use crate::prelude::*;
 use jieti_api::{Category, CourseQuery, CourseSearch, FacetValue, Facets};
 
 use super::course_card::course_list;
@@ -14,6 +13,7 @@ use crate::components::dom::{
 };
 use crate::components::skeleton_list;
 use crate::i18n::{self, Locale, Messages};
+use crate::prelude::*;
 use crate::router::{navigate, use_url, Url};
 use crate::state::{use_i18n, use_title};
 

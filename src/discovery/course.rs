@@ -3,7 +3,6 @@
 
 use std::rc::Rc;
 
-use crate::prelude::*;
 use jieti_api::{CourseDetail, LessonKind, Locale, QuizMode, Review};
 use wasm_bindgen::JsCast;
 
@@ -17,6 +16,7 @@ use crate::components::dom::{
 };
 use crate::components::{icon, loaded_page};
 use crate::i18n::{self, clock, megabytes, Messages};
+use crate::prelude::*;
 use crate::state::session::token;
 use crate::state::{use_i18n, use_session};
 

@@ -9,18 +9,18 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use crate::components::dom::element;
-use crate::prelude::*;
 use jieti_api::Locale;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::api::{embed as api, json_body, ApiError};
+use crate::components::dom::element;
 use crate::components::dom::{
     closest_data, el, error_nodes, keep_page, link, listen, replace_page, text, unlisten, DomPage,
     Listener, Node, PageSlot,
 };
 use crate::player::data::{field, list, object, text_of};
 use crate::player::fill;
+use crate::prelude::*;
 use crate::state::{use_i18n, use_session, I18n};
 
 /// The page's styles, injected with its chunk.

@@ -6,7 +6,6 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -14,6 +13,7 @@ use super::data::{field, list, num, text_of, Lesson};
 use super::{fill, make, Player};
 use crate::components::dom::{el, text, Node};
 use crate::i18n;
+use crate::prelude::*;
 use crate::state::sync::{self, record, Action};
 use crate::state::I18n;
 

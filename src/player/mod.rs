@@ -17,15 +17,15 @@ mod video;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use crate::components::dom::element;
-use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::api::learn::{get_course, get_course_progress, get_lesson};
 use crate::api::ApiError;
+use crate::components::dom::element;
 use crate::components::dom::{closest_data, el, link, span, text, Node};
 use crate::i18n::{self, clock};
+use crate::prelude::*;
 use crate::router::{navigate, use_url};
 use crate::state::sync::{self, use_sync};
 use crate::state::{storage, use_i18n, use_session, I18n};

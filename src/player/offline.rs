@@ -5,7 +5,6 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -15,6 +14,7 @@ use super::video::{connection_field, data_saver};
 use super::{fill, make};
 use crate::components::dom::{el, text};
 use crate::i18n;
+use crate::prelude::*;
 use crate::state::{storage, I18n};
 
 /// The service worker's cache of downloaded lessons.

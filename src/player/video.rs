@@ -5,7 +5,6 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -14,6 +13,7 @@ use super::offline::Download;
 use super::{fill, make, Listener, Player};
 use crate::components::dom::{closest_data, el, text, Node};
 use crate::i18n::clock;
+use crate::prelude::*;
 use crate::state::sync::{self, record, Action};
 use crate::state::{storage, I18n};
 

@@ -4,8 +4,6 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use crate::components::dom::element;
-use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -14,12 +12,14 @@ use super::text::{self, QuizText};
 use super::widgets::{self, fmt_num, Question};
 use crate::api::quiz as api;
 use crate::api::ApiError;
+use crate::components::dom::element;
 use crate::components::dom::{
     closest_data, el, error_nodes, keep_page, link, listen, replace_page, span, text, unlisten,
     Listener, Node, PageSlot,
 };
 use crate::player::data::{field, list, num, object, text_of};
 use crate::player::fill;
+use crate::prelude::*;
 use crate::state::sync::{now_ms, stringify};
 use crate::state::{use_i18n, use_session, I18n};
 

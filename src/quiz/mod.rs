@@ -13,20 +13,20 @@ mod widgets;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use crate::components::dom::element;
-use crate::prelude::*;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::api::quiz as api;
 use crate::api::ApiError;
+use crate::components::dom::element;
 use crate::components::dom::{
     closest_data, el, error_nodes, keep_page, link, listen, span, text, unlisten, Listener, Node,
     PageSlot,
 };
 use crate::player::data::{field, list, num, object, opt_text, text_of};
 use crate::player::fill;
+use crate::prelude::*;
 use crate::router::{navigate, use_url};
 use crate::state::sync::{new_id, now_ms, stringify};
 use crate::state::{storage, use_i18n, use_session, I18n};
@@ -1420,6 +1420,12 @@ impl Runner {
                     let id = text_of(&v, "id");
                     r.set_take(&v, load_cache(&id).as_ref(), false);
                     *r.wanted.borrow_mut() = Some(id.clone());
+                    // The URL (and what follows it: the header, the title) in a task of its
+                    // own: building the attempt's screen is a long enough task on a slow phone.
+                    crate::components::dom::next_task().await;
+                    if r.disposed.get() || r.generation.get() != gen {
+                        return;
+                    }
                     go(&quiz_href(&r.quiz_id, Some(&id)));
                     crate::components::dom::focus_after_frame("#qh-0".into());
                 }

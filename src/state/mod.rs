@@ -6,9 +6,8 @@ pub mod sync;
 
 pub use session::{provide_session, use_session, SessionState};
 
-use crate::prelude::*;
-
 use crate::i18n::{self, Locale, Messages};
+use crate::prelude::*;
 
 /// The display locale, persisted across visits.
 #[derive(Clone, Copy)]

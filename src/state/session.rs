@@ -1,11 +1,11 @@
 //! The learner's identity: a bearer token kept in `localStorage`; a guest learner is made silently
 //! on the first visit, so enrolling needs no sign-up, and signing up later keeps everything.
 
-use crate::prelude::*;
 use jieti_api::{LearnerKind, Me, Session};
 
 use super::storage;
 use crate::api::{account, ApiError};
+use crate::prelude::*;
 
 /// Storage key of the bearer token.
 pub const TOKEN_KEY: &str = "jieti.token";

@@ -14,7 +14,6 @@
 use std::cell::{Cell, RefCell};
 use std::time::Duration;
 
-use crate::prelude::*;
 use jieti_api::MAX_EVENTS_PER_BATCH;
 use js_sys::{Array, Object, Reflect, JSON};
 use wasm_bindgen::prelude::*;
@@ -22,6 +21,7 @@ use wasm_bindgen::JsCast;
 
 use super::storage;
 use crate::api::{learn, ApiError};
+use crate::prelude::*;
 
 /// Storage key prefix of an outbox.
 const PREFIX: &str = "jieti.outbox:";
