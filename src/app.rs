@@ -146,7 +146,8 @@ pub fn mount(root: &web_sys::Element) {
             if previous.is_some() {
                 let _ = main.unchecked_ref::<web_sys::HtmlElement>().focus();
             }
-            outlet.show(loader(now.clone()));
+            // Untracked: what the old page reads as it is cleaned up is no reason to run again.
+            untrack(|| outlet.show(loader(now.clone())));
         }
         now
     });

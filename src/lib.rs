@@ -37,7 +37,7 @@ pub fn start() {
         return;
     };
     // The app paints the same header in place of the static shell's; the skeleton moves into
-    // the app's <main> until the first page replaces it (crate::lazy::LazyPage).
+    // the app's <main> until the first page replaces it (crate::lazy::Outlet).
     let doc = root.owner_document();
     let skeleton = doc.as_ref().and_then(|d| d.get_element_by_id(SKELETON_ID));
     root.set_text_content(None);

@@ -65,6 +65,20 @@ for (const vp of VIEWPORTS) {
       assert.equal(await searchBox(page).inputValue(), 'Python');
     });
 
+    test('leaving the page right after typing: the pending search never runs for the gone page', async () => {
+      const { page } = await env.open(vp);
+      await page.goto(env.server.url + '/search');
+      await page.waitForFunction(() => document.activeElement?.getAttribute('type') === 'search');
+      // Typed, then away before the pause after the last key has passed (250 ms).
+      await page.keyboard.type('py');
+      await page.evaluate(() => document.querySelector('.site-header a[href="/dashboard"]').click());
+      await page.waitForURL(/\/dashboard$/);
+      await page.waitForTimeout(600);
+      assert.match(page.url(), /\/dashboard$/, 'the search did not pull the learner back');
+      assert.equal(await page.locator('.crash-view[role=alert]').count(), 0, 'the app did not crash');
+      await page.getByRole('heading', { level: 1 }).first().waitFor();
+    });
+
     test('filters and sort live in the URL: back, forward and reload restore them', async () => {
       const { page } = await env.open(vp);
       await page.goto(env.server.url + '/');

@@ -134,6 +134,7 @@ fn form_page(sign_up: bool) -> web_sys::Element {
         }
         errors.set(Errors::default());
         busy.set(true);
+        let dest = next();
         crate::prelude::spawn_local(async move {
             // Sign-up upgrades the current guest, so make sure there is one to upgrade.
             let _ = session.ensure().await;
@@ -146,7 +147,10 @@ fn form_page(sign_up: bool) -> web_sys::Element {
             match result {
                 Ok(s) => {
                     session.start(s);
-                    navigate(&next(), false);
+                    // Only from this page: a learner who went elsewhere meanwhile stays there.
+                    if busy.try_get_untracked().is_some() {
+                        navigate(&dest, false);
+                    }
                 }
                 Err(error) => {
                     let _ = errors.try_set(from_server(i18n.t(), error));

@@ -1,10 +1,11 @@
-//! Static markup built straight into the DOM from a plain tree.
+//! Every view of the app: markup described as a plain tree, built straight into the DOM and
+//! patched in place when the signals its tree reads change (ADR 0009).
 //!
-//! Leptos generates code for every distinct view type (build, rebuild, mount, drop), which made a
-//! course page cost 40 KB of brotli'd wasm. Content that only changes wholesale (a syllabus, a list
-//! of cards, reviews) is described here as data and built by one small function instead, for a
-//! few bytes per element. Text always becomes text nodes and values attributes: nothing is ever
-//! parsed as HTML. Interactive parts stay Leptos views, or use one delegated listener.
+//! Leptos' typed views generated code for every distinct view type (build, rebuild, mount, drop),
+//! which made a course page cost 40 KB of brotli'd wasm; here one small function builds and
+//! patches every tree, for a few bytes per element. Text always becomes text nodes and values
+//! attributes: nothing is ever parsed as HTML. Controls are handled by one delegated listener
+//! per event type on their element ([`on`]), removed with the owner that added it.
 
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -354,6 +354,13 @@ impl SearchBox {
             // Once the box is built (its tree's effect runs after this one is made).
             focus_after_frame("form[role=search] input".into());
         }
+        // Leaving the page within the pause after a key: the search must not run for a page
+        // that is gone (its values are disposed).
+        on_cleanup(move || {
+            if let Some(Some(h)) = b.pending.try_get_value() {
+                h.clear();
+            }
+        });
         b
     }
 

@@ -66,8 +66,14 @@ impl SessionState {
     pub fn start(&self, session: Session) {
         // A guest who signs up stays the same learner, and one who signs in is adopted by the
         // account (the server moves their progress): either way their queued progress follows;
-        // so does what was done before this device had a learner at all.
-        super::sync::move_outbox(&token().unwrap_or_default(), &session.token);
+        // so does what was done before this device had a learner at all. An account's queue
+        // stays its own: signing in as another account must not hand it over.
+        let account = self
+            .me
+            .with_untracked(|m| m.as_ref().is_some_and(|m| m.kind == LearnerKind::Account));
+        if !account {
+            super::sync::move_outbox(&token().unwrap_or_default(), &session.token);
+        }
         storage::set(TOKEN_KEY, &session.token);
         self.me.set(Some(session.learner));
         self.unsure.set(false);

@@ -80,9 +80,11 @@ fn read(key: &str) -> Vec<JsValue> {
         .unwrap_or_default()
 }
 
-/// The key of the current learner's outbox (the empty token's while there is no learner yet).
+/// The key of the current learner's outbox (the empty token's while there is no learner yet;
+/// an embed's own while it has none, so the app never sends what an embed did, nor the reverse).
 fn current_key() -> String {
-    key_for(&crate::state::session::token().unwrap_or_default())
+    let none = if crate::embed::active() { "embed" } else { "" };
+    key_for(&crate::state::session::token().unwrap_or_else(|| none.to_owned()))
 }
 
 /// The queued ops of the current learner, oldest first.
