@@ -18,10 +18,9 @@ use wasm_bindgen::JsCast;
 
 use crate::api::dashboard as api;
 use crate::api::{json_body, ApiError};
-use crate::components::dom::element;
 use crate::components::dom::{
-    closest_data, el, error_nodes, keep_page, link, listen, replace_page, span, text, unlisten,
-    Listener, Node, PageSlot,
+    closest_data, el, element, error_nodes, keep_page, link, listen, replace_page, span, text,
+    unlisten, Listener, Node, PageSlot,
 };
 use crate::player::data::{field, list, num, opt_text, text_of};
 use crate::player::{fill, lesson_href};

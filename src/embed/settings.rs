@@ -13,10 +13,9 @@ use jieti_api::Locale;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::api::{embed as api, json_body, ApiError};
-use crate::components::dom::element;
 use crate::components::dom::{
-    closest_data, el, error_nodes, keep_page, link, listen, replace_page, text, unlisten, DomPage,
-    Listener, Node, PageSlot,
+    closest_data, el, element, error_nodes, keep_page, link, listen, replace_page, text, unlisten,
+    DomPage, Listener, Node, PageSlot,
 };
 use crate::player::data::{field, list, object, text_of};
 use crate::player::fill;

@@ -22,8 +22,7 @@ use wasm_bindgen::JsCast;
 
 use crate::api::learn::{get_course, get_course_progress, get_lesson};
 use crate::api::ApiError;
-use crate::components::dom::element;
-use crate::components::dom::{closest_data, el, link, span, text, Node};
+use crate::components::dom::{closest_data, el, element, link, span, text, Node};
 use crate::i18n::{self, clock};
 use crate::prelude::*;
 use crate::router::{navigate, use_url};

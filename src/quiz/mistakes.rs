@@ -12,10 +12,9 @@ use super::text::{self, QuizText};
 use super::widgets::{self, fmt_num, Question};
 use crate::api::quiz as api;
 use crate::api::ApiError;
-use crate::components::dom::element;
 use crate::components::dom::{
-    closest_data, el, error_nodes, keep_page, link, listen, replace_page, span, text, unlisten,
-    Listener, Node, PageSlot,
+    closest_data, el, element, error_nodes, keep_page, link, listen, replace_page, span, text,
+    unlisten, Listener, Node, PageSlot,
 };
 use crate::player::data::{field, list, num, object, text_of};
 use crate::player::fill;

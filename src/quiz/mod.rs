@@ -19,10 +19,9 @@ use wasm_bindgen::JsCast;
 
 use crate::api::quiz as api;
 use crate::api::ApiError;
-use crate::components::dom::element;
 use crate::components::dom::{
-    closest_data, el, error_nodes, keep_page, link, listen, span, text, unlisten, Listener, Node,
-    PageSlot,
+    closest_data, el, element, error_nodes, keep_page, link, listen, span, text, unlisten,
+    Listener, Node, PageSlot,
 };
 use crate::player::data::{field, list, num, object, opt_text, text_of};
 use crate::player::fill;
