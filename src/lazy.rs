@@ -46,13 +46,29 @@ macro_rules! split_page {
         pub fn $name($($arg: $ty),*) -> $crate::lazy::PageFuture {
             #[cfg_attr(
                 feature = "split",
-                wasm_split_helpers::wasm_split($chunk, wasm_split_path = ::wasm_split_helpers, fallible)
+                wasm_split_helpers::wasm_split(
+                    $chunk,
+                    wasm_split_path = ::wasm_split_helpers,
+                    fallible,
+                    preload(load_chunk)
+                )
             )]
             fn inner($($arg: $ty),*) -> $crate::lazy::PageResult {
                 Ok($body)
             }
             #[cfg(feature = "split")]
-            return Box::pin(async move { inner($($arg),*).await });
+            return Box::pin(async move {
+                /// Whether this page's chunk is in (then the page is built at once).
+                static LOADED: ::std::sync::atomic::AtomicBool =
+                    ::std::sync::atomic::AtomicBool::new(false);
+                if !LOADED.load(::std::sync::atomic::Ordering::Relaxed) {
+                    load_chunk().await?;
+                    LOADED.store(true, ::std::sync::atomic::Ordering::Relaxed);
+                    // The chunk's compilation and the page's build in two tasks, not one long one.
+                    $crate::components::dom::next_task().await;
+                }
+                inner($($arg),*).await
+            });
             #[cfg(not(feature = "split"))]
             return Box::pin(std::future::ready(inner($($arg),*)));
         }

@@ -136,7 +136,9 @@ pub fn provide_router() {
     let on_click = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |ev: web_sys::MouseEvent| {
         if let Some(href) = link_target(&ev) {
             ev.prevent_default();
-            navigate(&href, false);
+            // In a task of its own: the tap's input handling (pointer events, focus, hit tests)
+            // and the new URL's page updates would make one long task on a slow phone.
+            set_timeout(move || navigate(&href, false), std::time::Duration::ZERO);
         }
     });
     let _ = document().add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());

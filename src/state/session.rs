@@ -125,6 +125,10 @@ impl SessionState {
 /// that fails, meanwhile letting pages load with the token there is.
 fn check_later(state: SessionState, attempt: u32) {
     crate::prelude::spawn_local(async move {
+        if attempt == 0 {
+            // Not in the app's first task: that one builds the frame and asks for the page.
+            crate::components::dom::next_task().await;
+        }
         if state.check().await {
             return;
         }
