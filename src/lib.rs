@@ -36,17 +36,24 @@ pub fn start() {
         web_sys::console::error_1(&"Jieti: no #app element to mount into".into());
         return;
     };
+    // In the task after the one that compiled and instantiated the wasm: on a slow phone the
+    // two together would block input for well over 50 ms. The static shell shows meanwhile.
+    prelude::set_timeout(move || mount(&root), std::time::Duration::ZERO);
+    // The service worker is registered by public/pwa.js, after the page has loaded.
+}
+
+/// Mounts the app in `root`, in place of the static shell.
+fn mount(root: &web_sys::HtmlElement) {
     // The app paints the same header in place of the static shell's; the skeleton moves into
     // the app's <main> until the first page replaces it (crate::lazy::Outlet).
     let doc = root.owner_document();
     let skeleton = doc.as_ref().and_then(|d| d.get_element_by_id(SKELETON_ID));
     root.set_text_content(None);
-    app::mount(&root);
+    app::mount(root);
     if let (Some(main), Some(skeleton)) = (doc.and_then(|d| d.get_element_by_id("main")), skeleton)
     {
         let _ = main.append_child(&skeleton);
     }
-    // The service worker is registered by public/pwa.js, after the page has loaded.
 }
 
 /// A panic must never leave a blank page: log it and put a static error view in place of the app.
