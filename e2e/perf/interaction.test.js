@@ -1,6 +1,7 @@
 // Responsiveness on a slow phone: with the CPU throttled 4× (after the page has loaded), typing a
 // search, switching catalog filters and answering practice questions should not block the main
-// thread for more than 50 ms at a time (the target; see LIMIT_MS for what fails). Long tasks are read from a 'longtask' PerformanceObserver;
+// thread for more than 50 ms at a time (the issue's target, #8; see ATTEMPTS for how a run is
+// judged on a host whose speed varies). Long tasks are read from a 'longtask' PerformanceObserver;
 // each interaction counts only the tasks that start inside its own time window (page load has
 // long tasks of its own). Inside a window the test clicks with raw mouse events at an element's
 // centre and waits with plain DOM queries: Playwright's actionability checks and getByRole's
@@ -23,12 +24,18 @@ const THROTTLE = Number(process.env.PERF_CPU_RATE || 4);
 /** The issue's target (#8): no task over 50 ms while typing, filtering or answering. */
 const TARGET_MS = 50;
 /**
- * What fails the run: starting a quiz and a page's first filter switch still make tasks of
- * ~50–90 ms at 4× here (the first question screen; wasm compiled on first call), so the limit guards against
- * regressions (JIETI_LONG_TASK_LIMIT_MS, 50 to enforce the target); tasks over the target are
- * printed either way.
+ * What fails the run: a task over 100 ms in the best attempt (JIETI_LONG_TASK_LIMIT_MS=50 enforces
+ * the target). At this host's usual speed every interaction makes no task over 50 ms; when the host
+ * is short of CPU (a 1.3-CPU quota, standing in for a busy CI machine) the best of three attempts
+ * still had first filter taps and quiz starts of 57–77 ms, so 50 would fail on the host's moment,
+ * not on the code. Every task over the target is printed either way.
  */
-const LIMIT_MS = Number(process.env.JIETI_LONG_TASK_LIMIT_MS || 200);
+const LIMIT_MS = Number(process.env.JIETI_LONG_TASK_LIMIT_MS || 100);
+/**
+ * Attempts an interaction gets while one has a task over the target, on a fresh page each, judged
+ * by the best: a busy moment of the host lengthens some attempts, a regression in the code all.
+ */
+const ATTEMPTS = 3;
 /** Gap between keystrokes, as a person types. */
 const KEY_DELAY_MS = 100;
 /** After the last step: long tasks it caused may still be running or not yet reported. */
@@ -113,7 +120,7 @@ async function measure(page, cdp, name, steps) {
     step: [...marks].reverse().find((m) => m.at <= t.startTime)?.label ?? marks[0].label,
   }));
   const longest = Math.max(0, ...tasks.map((t) => t.duration));
-  summary.push({
+  const row = {
     interaction: name,
     steps: steps.length,
     'window ms': Math.round(t1 - t0),
@@ -122,9 +129,9 @@ async function measure(page, cdp, name, steps) {
     'longest ms': Math.round(longest),
     'blocking ms': Math.round(tasks.reduce((s, t) => s + Math.max(0, t.duration - TARGET_MS), 0)),
     'during steps': [...new Set(tasks.map((t) => t.step))].join(', ') || '-',
-  });
+  };
   for (const t of tasks) console.log(`  ${name}: long task ${Math.round(t.duration)} ms at ${Math.round(t.startTime - t0)} ms, during "${t.step}"`);
-  return tasks;
+  return { tasks, longest, row };
 }
 
 /** Waits until the course cards' titles are `expected` and the list is no longer busy. */
@@ -137,14 +144,33 @@ async function waitForTitles(page, expected) {
   );
 }
 
-/** Fails on any long task over the limit, naming them. */
-function assertNoLongTasks(tasks) {
-  const over = tasks.filter((t) => t.duration > LIMIT_MS);
-  assert.deepEqual(over.map((t) => `${Math.round(t.duration)} ms during "${t.step}"`), [], `no task over ${LIMIT_MS} ms at ${THROTTLE}× CPU throttling`);
+/**
+ * Runs `attempt` (opens its page, returns what `measure` gives) up to ATTEMPTS times while a task
+ * is over the target, prints the best attempt in the summary, and fails when even that one has a
+ * task over the limit, naming them.
+ */
+async function judge(name, attempt) {
+  const runs = [];
+  for (let n = 1; n <= ATTEMPTS; n++) {
+    if (n > 1) {
+      // The previous attempt's page goes, checked as the suite checks every test's page.
+      const problems = env.ctx?.problems ?? [];
+      await env.ctx?.context.close();
+      env.ctx = undefined;
+      assert.deepEqual(problems, [], 'no console errors and no uncaught errors (wasm panics)');
+    }
+    runs.push(await attempt());
+    if (runs.at(-1).longest <= TARGET_MS) break;
+    console.log(`  ${name}: attempt ${n} of ${ATTEMPTS} had a task over ${TARGET_MS} ms${n < ATTEMPTS ? '; again on a fresh page' : ''}`);
+  }
+  const best = runs.reduce((a, b) => (b.longest < a.longest ? b : a));
+  summary.push({ ...best.row, attempts: runs.length, 'longest per attempt': runs.map((r) => Math.round(r.longest)).join(', ') });
+  const over = best.tasks.filter((t) => t.duration > LIMIT_MS);
+  assert.deepEqual(over.map((t) => `${Math.round(t.duration)} ms during "${t.step}"`), [], `no task over ${LIMIT_MS} ms at ${THROTTLE}× CPU throttling (the best of ${runs.length} attempts)`);
 }
 
 after(() => {
-  console.log(`\nlong tasks per interaction (CPU ${THROTTLE}× slower, phone ${PHONE.width}×${PHONE.height}, target ${TARGET_MS} ms, fails over ${LIMIT_MS} ms):`);
+  console.log(`\nlong tasks per interaction (CPU ${THROTTLE}× slower, phone ${PHONE.width}×${PHONE.height}, target ${TARGET_MS} ms; fails when the best of up to ${ATTEMPTS} attempts has a task over ${LIMIT_MS} ms):`);
   console.table(summary);
 });
 
@@ -153,12 +179,13 @@ describe(`interaction long tasks at ${THROTTLE}× CPU throttling`, () => {
 
   test('typing a search query character by character', async () => {
     const query = 'python';
-    const { page, cdp } = await openThrottled('/search', async (p) => {
-      await p.locator('main h3 a').first().waitFor();
-      await p.waitForFunction(() => document.activeElement?.getAttribute('type') === 'search');
-    });
     const expected = (await env.api(`/courses?q=${query}&per_page=20`)).items.map((c) => c.title);
     assert.ok(expected.length > 0, 'the demo catalog has courses for the query');
+    await judge('search typing', async () => {
+      const { page, cdp } = await openThrottled('/search', async (p) => {
+        await p.locator('main h3 a').first().waitFor();
+        await p.waitForFunction(() => document.activeElement?.getAttribute('type') === 'search');
+    });
     const steps = [...query].map((ch) => [`type "${ch}"`, async () => {
       await page.keyboard.type(ch);
       await page.waitForTimeout(KEY_DELAY_MS);
@@ -167,55 +194,63 @@ describe(`interaction long tasks at ${THROTTLE}× CPU throttling`, () => {
       await page.waitForURL(new RegExp(`q=${query}`));
       await waitForTitles(page, expected);
     }]);
-    assertNoLongTasks(await measure(page, cdp, 'search typing', steps));
+    return measure(page, cdp, 'search typing', steps);
+    });
   });
 
   test('switching category filters on the catalog', async () => {
-    const { page, cdp } = await openThrottled('/', (p) => p.locator('main h3 a').first().waitFor());
-    const steps = [];
-    for (const id of ['it', 'design', 'ecommerce', 'exam']) {
-      const expected = await env.api(`/courses?category=${id}&page=1&per_page=20`);
-      steps.push([`filter ${id}`, async () => {
-        await click(page, `main a[href="/?category=${id}"]`);
-        await page.waitForURL(new RegExp(`category=${id}`));
-        await page.waitForFunction((t) => document.querySelector('main').textContent.includes(t), `共 ${expected.total} 门课程`);
-        await waitForTitles(page, expected.items.map((c) => c.title));
-      }]);
-    }
-    assertNoLongTasks(await measure(page, cdp, 'catalog filters', steps));
+    const categories = ['it', 'design', 'ecommerce', 'exam'];
+    const expectations = await Promise.all(categories.map((id) => env.api(`/courses?category=${id}&page=1&per_page=20`)));
+    await judge('catalog filters', async () => {
+      const { page, cdp } = await openThrottled('/', (p) => p.locator('main h3 a').first().waitFor());
+      const steps = [];
+      for (const [i, id] of categories.entries()) {
+        const expected = expectations[i];
+        steps.push([`filter ${id}`, async () => {
+          await click(page, `main a[href="/?category=${id}"]`);
+          await page.waitForURL(new RegExp(`category=${id}`));
+          await page.waitForFunction((t) => document.querySelector('main').textContent.includes(t), `共 ${expected.total} 门课程`);
+          await waitForTitles(page, expected.items.map((c) => c.title));
+        }]);
+      }
+      return measure(page, cdp, 'catalog filters', steps);
+    });
   });
 
   test('answering practice questions and checking them', async () => {
-    const { page, cdp } = await openThrottled(`/quiz/${PRACTICE.id}`, (p) => p.getByRole('button', { name: '开始作答' }).waitFor());
     const [q1, q2, q3] = PRACTICE.questions;
     assert.deepEqual([q1.kind, q2.kind, q3.kind], ['single', 'multiple', 'true_false']);
-    const section = (q) => `section[data-q="${q.id}"]`;
-    /** Clicks the key's choices of `q`, checks the answer, and waits for the feedback. */
-    const answer = (q) => async () => {
-      for (const id of q.key.choice.correct) {
-        await click(page, `${section(q)} input[value="${id}"]`);
-        await page.waitForFunction((sel) => document.querySelector(sel).checked, `${section(q)} input[value="${id}"]`);
-      }
-      await click(page, `${section(q)} [data-act="check"]`);
-      await present(page, `${section(q)} .qz-fb`);
-    };
-    /** Moves to the next question and waits for it. */
-    const next = (q) => async () => {
-      await click(page, '[data-act="next"]');
-      await present(page, `${section(q)}.qz-q--cur`);
-    };
-    const steps = [
-      ['start (开始作答)', async () => {
-        await click(page, '[data-act="start"]');
-        await present(page, section(q1));
-      }],
-      ['answer q1 (single)', answer(q1)],
-      ['next → q2', next(q2)],
-      ['answer q2 (multiple)', answer(q2)],
-      ['next → q3', next(q3)],
-      ['answer q3 (true/false)', answer(q3)],
-    ];
-    assertNoLongTasks(await measure(page, cdp, 'quiz answering', steps));
-    assert.equal(await page.locator('.qz-fb').count(), 3, 'three answers checked');
+    await judge('quiz answering', async () => {
+      const { page, cdp } = await openThrottled(`/quiz/${PRACTICE.id}`, (p) => p.getByRole('button', { name: '开始作答' }).waitFor());
+      const section = (q) => `section[data-q="${q.id}"]`;
+      /** Clicks the key's choices of `q`, checks the answer, and waits for the feedback. */
+      const answer = (q) => async () => {
+        for (const id of q.key.choice.correct) {
+          await click(page, `${section(q)} input[value="${id}"]`);
+          await page.waitForFunction((sel) => document.querySelector(sel).checked, `${section(q)} input[value="${id}"]`);
+        }
+        await click(page, `${section(q)} [data-act="check"]`);
+        await present(page, `${section(q)} .qz-fb`);
+      };
+      /** Moves to the next question and waits for it. */
+      const next = (q) => async () => {
+        await click(page, '[data-act="next"]');
+        await present(page, `${section(q)}.qz-q--cur`);
+      };
+      const steps = [
+        ['start (开始作答)', async () => {
+          await click(page, '[data-act="start"]');
+          await present(page, section(q1));
+        }],
+        ['answer q1 (single)', answer(q1)],
+        ['next → q2', next(q2)],
+        ['answer q2 (multiple)', answer(q2)],
+        ['next → q3', next(q3)],
+        ['answer q3 (true/false)', answer(q3)],
+      ];
+      const measured = await measure(page, cdp, 'quiz answering', steps);
+      assert.equal(await page.locator('.qz-fb').count(), 3, 'three answers checked');
+      return measured;
+    });
   });
 });
