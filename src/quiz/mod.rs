@@ -1409,6 +1409,12 @@ impl Runner {
         let gen = self.generation.get() + 1;
         self.generation.set(gen);
         crate::prelude::spawn_local(async move {
+            // The request in the task after the tap's: the tap's own task (pointer events, focus,
+            // the click) is long enough on a slow phone without `fetch` in it.
+            crate::components::dom::next_task().await;
+            if r.disposed.get() || r.generation.get() != gen {
+                return;
+            }
             let res = api::start_attempt(&r.quiz_id).await;
             // Left the page, or moved on, meanwhile: do not pull the learner back.
             if r.disposed.get() || r.generation.get() != gen {
