@@ -429,3 +429,29 @@ fn queued_progress_events_are_what_the_contract_reads() {
     assert_eq!(lessons, ["lesson-1", "lesson-1", "lesson-2"]);
     storage::remove(jieti::state::session::TOKEN_KEY);
 }
+
+#[wasm_bindgen_test]
+fn a_left_accounts_queue_waits_for_that_account() {
+    use jieti::state::sync::{self, Action};
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    let token = jieti::state::session::TOKEN_KEY;
+    // Bo's progress waits under Bo's token; another account signs in on the device.
+    storage::set(token, "test-token-bo-1");
+    sync::record("lesson-bo", Action::Position(7.0));
+    sync::set_aside("test-token-bo-1", "learner-bo");
+    // Amy's session takes none of it.
+    sync::adopt("learner-amy", "test-token-amy");
+    storage::set(token, "test-token-amy");
+    assert!(sync::queued().is_empty());
+    // Bo's next session, with a new token, takes it all.
+    sync::adopt("learner-bo", "test-token-bo-2");
+    storage::set(token, "test-token-bo-2");
+    assert_eq!(sync::queued_position("lesson-bo"), Some(7.0));
+    storage::set(token, "test-token-bo-1");
+    assert!(
+        sync::queued().is_empty(),
+        "nothing is left under the old token"
+    );
+    sync::set_aside("test-token-bo-2", "learner-bo-test-end");
+    storage::remove(token);
+}

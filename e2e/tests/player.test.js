@@ -409,3 +409,81 @@ describe('learning player on a slow network (400 kbit/s, 400 ms)', () => {
     assert.ok(seconds >= 1, `played seconds recorded: ${seconds}`);
   });
 });
+
+/** The storage key of a token's outbox (FNV-1a of the token, as `state/sync.rs` names it). */
+function outboxKey(token) {
+  let h = 0xcbf29ce484222325n;
+  for (const b of Buffer.from(token)) h = BigInt.asUintN(64, (h ^ BigInt(b)) * 0x100000001b3n);
+  return `jieti.outbox:${h.toString(16).padStart(16, '0')}`;
+}
+
+describe('unsent progress and whose it is', () => {
+  checkPageAfterEach(env);
+
+  test("an account's unsent progress stays its own when another signs in, and is sent at its next sign-in", async () => {
+    const { video } = await lessons();
+    const password = 'correct horse 1';
+    /** An account made through the API (a guest, then signed up). */
+    const account = async (name) => {
+      const guest = await env.call('POST', '/session/guest');
+      const email = `outbox-${name}-${Date.now()}@example.com`;
+      const session = await env.call('POST', '/account', guest.token, { email, password, display_name: name });
+      return { email, name, id: session.learner.id };
+    };
+    const [a, b] = [await account('amy'), await account('bo')];
+    const { page } = await env.open(PHONE);
+    /** Signs in with the form; waits until the header names the learner. */
+    const signIn = async (who) => {
+      await page.goto(env.server.url + '/sign-in');
+      await page.getByLabel('邮箱').fill(who.email);
+      await page.getByLabel('密码').fill(password);
+      await page.getByRole('button', { name: '登录' }).last().click();
+      await page.getByRole('link', { name: who.name, exact: true }).waitFor();
+    };
+    const outboxes = () => page.evaluate(() => Object.fromEntries(Object.keys(localStorage)
+      .filter((k) => k.startsWith('jieti.outbox:')).map((k) => [k, JSON.parse(localStorage.getItem(k)).ops.length])));
+    const played = (who) => sql(`SELECT COUNT(*) FROM lesson_progress WHERE learner_id = '${who.id}' AND lesson_id = '${video.id}'`);
+
+    // Bo learns while the progress cannot be sent: it waits in Bo's outbox.
+    await signIn(b);
+    await page.route('**/api/v1/progress/events', (route) => route.abort('internetdisconnected'));
+    await openVideo(page, video);
+    await play(page, 0, 2);
+    await page.locator('.pl-sync').getByText(/条学习记录等待同步/).waitFor();
+    const bos = await outboxes();
+    const bosKey = outboxKey(await page.evaluate(() => localStorage.getItem('jieti.token')));
+    assert.deepEqual(Object.keys(bos), [bosKey], 'queued as Bo');
+
+    // Amy signs in on the same device, before the app has heard back who the stored token is
+    // (the check of Bo's token is held back): Bo's queue must not become Amy's.
+    let release;
+    const held = new Promise((ok) => { release = ok; });
+    await page.route('**/api/v1/me', async (route) => { await held; await route.continue(); });
+    await signIn(a);
+    const after = await outboxes();
+    const amys = outboxKey(await page.evaluate(() => localStorage.getItem('jieti.token')));
+    assert.equal(after[amys], undefined, 'nothing queued as Amy');
+    // (Leaving the lesson queued one more op, Bo's too.)
+    assert.equal(Object.keys(after).length, 1, `Bo's queue is kept, aside: ${JSON.stringify(after)}`);
+    assert.ok(Object.values(after)[0] >= Object.values(bos)[0], 'nothing left it');
+    // The late answer about Bo's token does not make the app act for Bo again.
+    const answered = page.waitForResponse((r) => r.url().endsWith('/api/v1/me'));
+    release();
+    await answered;
+    await page.unroute('**/api/v1/me');
+    await page.unroute('**/api/v1/progress/events');
+    // (The answer is read and applied within a few tasks; nothing to wait for when it is ignored.)
+    await page.waitForTimeout(500);
+    assert.equal(await page.getByRole('link', { name: b.name, exact: true }).count(), 0, 'the header does not name Bo');
+    await page.getByRole('link', { name: a.name, exact: true }).waitFor();
+    assert.equal(played(a), '0', 'nothing of Bo reached Amy');
+
+    // Back as Bo: the queue is sent, as Bo.
+    // (Each sign-in is a new token: the queue follows the learner, not the token.)
+    await signIn(b);
+    await page.waitForFunction(() => Object.keys(localStorage).every((k) => !k.startsWith('jieti.outbox:')), null, { timeout: 20_000 });
+    assert.equal(played(b), '1', "Bo's played seconds arrived as Bo");
+    assert.equal(played(a), '0');
+    forgiveOffline();
+  });
+});

@@ -10,6 +10,31 @@ use crate::prelude::*;
 /// Storage key of the bearer token.
 pub const TOKEN_KEY: &str = "jieti.token";
 
+/// Storage key of the account the stored token is for (absent for a guest's): what happens to
+/// this device's unsent progress at a sign-in must not wait on `/me` having answered.
+const ACCOUNT_KEY: &str = "jieti.token-account";
+
+/// Remembers whether (and whose account) the stored token is, beside it.
+fn keep_owner(me: &Me) {
+    if crate::embed::active() {
+        return;
+    }
+    if me.kind == LearnerKind::Account {
+        storage::set(ACCOUNT_KEY, &me.id);
+    } else {
+        storage::remove(ACCOUNT_KEY);
+    }
+}
+
+/// The account the stored token is for, if it is an account's (the checked learner, else what
+/// was stored beside the token).
+fn stored_account(me: Option<&Me>) -> Option<String> {
+    match me {
+        Some(me) => (me.kind == LearnerKind::Account).then(|| me.id.clone()),
+        None => storage::get(ACCOUNT_KEY),
+    }
+}
+
 /// Storage key of the embed's bearer token (set by `public/embed-frame.js`): an embed acts for
 /// its own learner (a guest, or the host's user), never for whoever uses the app on this origin.
 pub const EMBED_TOKEN_KEY: &str = "jieti.embed.token";
@@ -68,13 +93,18 @@ impl SessionState {
         // account (the server moves their progress): either way their queued progress follows;
         // so does what was done before this device had a learner at all. An account's queue
         // stays its own: signing in as another account must not hand it over.
-        let account = self
-            .me
-            .with_untracked(|m| m.as_ref().is_some_and(|m| m.kind == LearnerKind::Account));
-        if !account {
-            super::sync::move_outbox(&token().unwrap_or_default(), &session.token);
+        let old = token().unwrap_or_default();
+        match self.me.with_untracked(|m| stored_account(m.as_ref())) {
+            // Another account's queue waits for that account's next session on this device.
+            Some(account) if account != session.learner.id => {
+                super::sync::set_aside(&old, &account)
+            }
+            _ => super::sync::move_outbox(&old, &session.token),
         }
+        // What this learner left here under an earlier session comes along.
+        super::sync::adopt(&session.learner.id, &session.token);
         storage::set(TOKEN_KEY, &session.token);
+        keep_owner(&session.learner);
         self.me.set(Some(session.learner));
         self.unsure.set(false);
         super::sync::flush();
@@ -86,7 +116,10 @@ impl SessionState {
             return Ok(());
         }
         let session = account::start_guest().await?;
-        self.start(session);
+        // Signed in meanwhile (a slow first visit): that session stays, this guest goes unused.
+        if token().is_none() {
+            self.start(session);
+        }
         Ok(())
     }
 
@@ -94,7 +127,15 @@ impl SessionState {
     pub async fn sign_out(self) {
         // Even if the server cannot be reached, this device forgets the token.
         let _ = account::sign_out().await;
+        // Unsent progress waits for this learner's next session on this device.
+        if let (Some(old), Some(account)) = (
+            token(),
+            self.me.with_untracked(|m| stored_account(m.as_ref())),
+        ) {
+            super::sync::set_aside(&old, &account);
+        }
         storage::remove(TOKEN_KEY);
+        storage::remove(ACCOUNT_KEY);
         self.me.set(None);
         self.unsure.set(false);
         if self.ensure().await.is_err() {
@@ -104,15 +145,28 @@ impl SessionState {
 
     /// Checks the token, or makes a guest; false on trouble worth trying again.
     async fn check(self) -> bool {
-        if token().is_some() {
-            match account::me().await {
+        if let Some(asked) = token() {
+            let answer = account::me().await;
+            if token().as_ref() != Some(&asked) {
+                // A sign-in or sign-up started another session meanwhile: this answer is stale.
+                return true;
+            }
+            match answer {
                 Ok(me) => {
+                    keep_owner(&me);
                     self.me.set(Some(me));
                     self.unsure.set(false);
                     return true;
                 }
                 // Expired or revoked: start over as a guest rather than fail every call.
-                Err(ApiError::Status { status: 401, .. }) => storage::remove(TOKEN_KEY),
+                Err(ApiError::Status { status: 401, .. }) => {
+                    // An account's unsent progress waits for its next sign-in here.
+                    if let Some(account) = storage::get(ACCOUNT_KEY) {
+                        super::sync::set_aside(&asked, &account);
+                    }
+                    storage::remove(TOKEN_KEY);
+                    storage::remove(ACCOUNT_KEY);
+                }
                 // Offline or a sick server: keep the token.
                 Err(_) => return false,
             }

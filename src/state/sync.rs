@@ -7,7 +7,9 @@
 //! the learner who made them; signing up keeps the same learner and moves the outbox along.
 //! Actions made before this device has any learner (the guest is made in the background at start,
 //! and on a slow link a lesson can play first) wait under the empty token's key and go to the
-//! learner the device then gets.
+//! learner the device then gets. When the device leaves an account's token with ops still queued
+//! (another account signs in, this one signs out, the token expires), they are set aside under
+//! that account and join its queue at its next sign-in on this device.
 //! Ops are kept as the JSON the API takes (`{"event": ProgressEvent}`, `{"put_note": Note}`,
 //! `{"delete_note": id}`) and handled as JS objects: no serde code for them in the wasm.
 
@@ -132,15 +134,36 @@ fn update(change: impl FnOnce(&mut Vec<JsValue>)) -> usize {
 /// Moves the outbox of `old` to `new` (the same learner with a new token, after signing up; or
 /// the first learner of this device, `old` empty), after what `new` already has.
 pub fn move_outbox(old: &str, new: &str) {
-    let (from, to) = (key_for(old), key_for(new));
-    let moving = read(&from);
+    move_ops(&key_for(old), &key_for(new));
+}
+
+/// Moves the queue stored under `from` to `to`, after what `to` already has.
+fn move_ops(from: &str, to: &str) {
+    let moving = read(from);
     if moving.is_empty() || from == to {
         return;
     }
-    let list: Array = read(&to).into_iter().chain(moving).collect();
-    if storage::set(&to, &stringify(&object(&[("ops", list.into())]))) {
-        storage::remove(&from);
+    let list: Array = read(to).into_iter().chain(moving).collect();
+    if storage::set(to, &stringify(&object(&[("ops", list.into())]))) {
+        storage::remove(from);
     }
+}
+
+/// Where the queue an account left on this device waits (see [`set_aside`]).
+fn left_by(learner: &str) -> String {
+    key_for(&["left:", learner].concat())
+}
+
+/// Puts the queue of `token` aside as `learner`'s: the device is leaving that token (another
+/// account signs in, or this one signs out), and what it holds waits for the learner's next
+/// session here ([`adopt`]).
+pub fn set_aside(token: &str, learner: &str) {
+    move_ops(&key_for(token), &left_by(learner));
+}
+
+/// Moves what `learner` left on this device under earlier sessions to `token`'s queue.
+pub fn adopt(learner: &str, token: &str) {
+    move_ops(&left_by(learner), &key_for(token));
 }
 
 /// The sync state the views show. Reference-counted signals: the outbox outlives every page,
