@@ -56,12 +56,15 @@ export function useEnv(options = {}) {
   return env;
 }
 
+/** Closes the current page and fails on unexpected console errors it logged. */
+export async function closeAndCheckPage(env) {
+  const problems = env.ctx?.problems ?? [];
+  await env.ctx?.context.close();
+  env.ctx = undefined;
+  assert.deepEqual(problems, [], 'no console errors and no uncaught errors (wasm panics)');
+}
+
 /** Inside a describe: closes each test's page and fails the test on unexpected console errors. */
 export function checkPageAfterEach(env) {
-  afterEach(async () => {
-    const problems = env.ctx?.problems ?? [];
-    await env.ctx?.context.close();
-    env.ctx = undefined;
-    assert.deepEqual(problems, [], 'no console errors and no uncaught errors (wasm panics)');
-  });
+  afterEach(() => closeAndCheckPage(env));
 }
