@@ -419,30 +419,36 @@ function outboxKey(token) {
 
 describe('unsent progress and whose it is', () => {
   checkPageAfterEach(env);
-
-  test("an account's unsent progress stays its own when another signs in, and is sent at its next sign-in", async () => {
-    const { video } = await lessons();
-    const password = 'correct horse 1';
-    /** An account made through the API (a guest, then signed up). */
-    const account = async (name) => {
-      const guest = await env.call('POST', '/session/guest');
-      const email = `outbox-${name}-${Date.now()}@example.com`;
-      const session = await env.call('POST', '/account', guest.token, { email, password, display_name: name });
-      return { email, name, id: session.learner.id };
-    };
-    const [a, b] = [await account('amy'), await account('bo')];
-    const { page } = await env.open(PHONE);
+  const password = 'correct horse 1';
+  /** An account made through the API (a guest, then signed up). */
+  const account = async (name) => {
+    const guest = await env.call('POST', '/session/guest');
+    const email = `outbox-${name}-${Date.now()}@example.com`;
+    const session = await env.call('POST', '/account', guest.token, { email, password, display_name: name });
+    return { email, name, id: session.learner.id };
+  };
+  /** What the tests do on `page` with the video lesson `video`. */
+  const on = (page, video) => ({
     /** Signs in with the form; waits until the header names the learner. */
-    const signIn = async (who) => {
+    signIn: async (who) => {
       await page.goto(env.server.url + '/sign-in');
       await page.getByLabel('邮箱').fill(who.email);
       await page.getByLabel('密码').fill(password);
       await page.getByRole('button', { name: '登录' }).last().click();
       await page.getByRole('link', { name: who.name, exact: true }).waitFor();
-    };
-    const outboxes = () => page.evaluate(() => Object.fromEntries(Object.keys(localStorage)
-      .filter((k) => k.startsWith('jieti.outbox:')).map((k) => [k, JSON.parse(localStorage.getItem(k)).ops.length])));
-    const played = (who) => sql(`SELECT COUNT(*) FROM lesson_progress WHERE learner_id = '${who.id}' AND lesson_id = '${video.id}'`);
+    },
+    /** The outboxes in localStorage: key → ops queued. */
+    outboxes: () => page.evaluate(() => Object.fromEntries(Object.keys(localStorage)
+      .filter((k) => k.startsWith('jieti.outbox:')).map((k) => [k, JSON.parse(localStorage.getItem(k)).ops.length]))),
+    /** Whether `who` has progress on the video in the database ('1') or not ('0'). */
+    played: (who) => sql(`SELECT COUNT(*) FROM lesson_progress WHERE learner_id = '${who.id}' AND lesson_id = '${video.id}'`),
+  });
+
+  test("an account's unsent progress stays its own when another signs in, and is sent at its next sign-in", async () => {
+    const { video } = await lessons();
+    const [a, b] = [await account('amy'), await account('bo')];
+    const { page } = await env.open(PHONE);
+    const { signIn, outboxes, played } = on(page, video);
 
     // Bo learns while the progress cannot be sent: it waits in Bo's outbox.
     await signIn(b);
@@ -484,6 +490,59 @@ describe('unsent progress and whose it is', () => {
     await page.waitForFunction(() => Object.keys(localStorage).every((k) => !k.startsWith('jieti.outbox:')), null, { timeout: 20_000 });
     assert.equal(played(b), '1', "Bo's played seconds arrived as Bo");
     assert.equal(played(a), '0');
+    forgiveOffline();
+  });
+
+  test('signing out sends unsent progress first, and sets aside what cannot go', async () => {
+    const { video } = await lessons();
+    const b = await account('bo');
+    const { page } = await env.open(PHONE);
+    const { signIn, outboxes, played } = on(page, video);
+    const signOut = page.getByRole('button', { name: '退出登录' });
+    /** The app's requests, in the order they were sent: method, path, token, status. */
+    const log = [];
+    page.on('requestfinished', async (r) => {
+      const at = log.push({ method: r.method(), path: new URL(r.url()).pathname, auth: r.headers().authorization });
+      log[at - 1].status = (await r.response())?.status();
+    });
+
+    // Bo learns while the progress cannot be sent, and signs out still unable to send it: it
+    // is kept aside for Bo, not dropped and not handed to the guest that comes next.
+    await signIn(b);
+    await page.route('**/api/v1/progress/events', (route) => route.abort('internetdisconnected'));
+    await openVideo(page, video);
+    await play(page, 0, 2);
+    await page.locator('.pl-sync').getByText(/条学习记录等待同步/).waitFor();
+    // To the account page by the header's link: leaving the app (a reload) would send the queue
+    // with the page's last request, which the route does not see.
+    const accountPage = () => page.getByRole('link', { name: b.name, exact: true }).click();
+    await accountPage();
+    await signOut.click();
+    await page.getByRole('link', { name: '登录' }).first().waitFor();
+    assert.equal(await page.getByRole('link', { name: b.name, exact: true }).count(), 0, 'signed out');
+    const aside = await outboxes();
+    assert.deepEqual(Object.keys(aside), [outboxKey(`left:${b.id}`)], `set aside for Bo: ${JSON.stringify(aside)}`);
+    assert.equal(played(b), '0');
+
+    // Bo signs in again (the queue comes back to Bo's new token; still unsendable), and signs
+    // out as soon as the link is back: the sign-out sends it, as Bo, before the token goes.
+    await signIn(b);
+    const bosToken = await page.evaluate(() => localStorage.getItem('jieti.token'));
+    await accountPage();
+    await signOut.waitFor();
+    assert.deepEqual(Object.keys(await outboxes()), [outboxKey(bosToken)], "queued under Bo's new token");
+    // Right after a failed send: the outbox's own retry is half a second away at the soonest.
+    await page.waitForEvent('requestfailed', (r) => r.url().endsWith('/api/v1/progress/events'));
+    await page.unroute('**/api/v1/progress/events');
+    const from = log.length;
+    await signOut.click();
+    await page.getByRole('link', { name: '登录' }).first().waitFor();
+    await page.waitForFunction(() => Object.keys(localStorage).every((k) => !k.startsWith('jieti.outbox:')), null, { timeout: 20_000 });
+    const after = log.slice(from).map((r) => `${r.method} ${r.path} ${r.status} ${r.auth === `Bearer ${bosToken}` ? 'as Bo' : ''}`.trim());
+    const sent = after.indexOf('POST /api/v1/progress/events 200 as Bo');
+    const revoked = after.indexOf('DELETE /api/v1/session 204 as Bo');
+    assert.ok(sent >= 0 && revoked > sent, `progress sent as Bo, then the token revoked: ${after.join(', ')}`);
+    assert.equal(played(b), '1', "Bo's played seconds arrived as Bo without signing in again");
     forgiveOffline();
   });
 });

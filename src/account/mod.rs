@@ -160,8 +160,13 @@ fn form_page(sign_up: bool) -> web_sys::Element {
         });
     };
     let on_click = move |ev: web_sys::Event| {
-        if closest_data(&ev, "data-act").as_deref() == Some("sign-out") {
-            crate::prelude::spawn_local(async move { session.sign_out().await });
+        // Once: signing out first sends unsent progress, which can take a few seconds.
+        if closest_data(&ev, "data-act").as_deref() == Some("sign-out") && !busy.get_untracked() {
+            busy.set(true);
+            crate::prelude::spawn_local(async move {
+                session.sign_out().await;
+                let _ = busy.try_set(false);
+            });
         }
     };
     let tree = move || {
@@ -177,7 +182,8 @@ fn form_page(sign_up: bool) -> web_sys::Element {
                         .attr("role", "status"),
                     el("button", "button button--quiet", vec![text(t.sign_out)])
                         .attr("type", "button")
-                        .attr("data-act", "sign-out"),
+                        .attr("data-act", "sign-out")
+                        .attr_if("disabled", busy.get().then_some("")),
                 ]
             })
             .unwrap_or_default();

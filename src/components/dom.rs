@@ -511,9 +511,14 @@ pub fn keep_page<T: DomPage + 'static>(i18n: I18n, slot: PageSlot<T>) {
 
 /// Resolves in a later task (a zero timeout), so the browser can paint and handle input first.
 pub async fn next_task() {
+    wait_ms(0).await;
+}
+
+/// Resolves after `ms` milliseconds (a timeout), in a task of its own.
+pub async fn wait_ms(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback(&resolve);
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
         }
     });
     // Only ever polled on the browser's one thread.

@@ -14,6 +14,10 @@ pub const TOKEN_KEY: &str = "jieti.token";
 /// this device's unsent progress at a sign-in must not wait on `/me` having answered.
 const ACCOUNT_KEY: &str = "jieti.token-account";
 
+/// How long signing out waits for unsent progress to go (a sign-out must not hang on a dead
+/// link; what is left is set aside for the account's next sign-in here).
+const SEND_BEFORE_SIGN_OUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Remembers whether (and whose account) the stored token is, beside it.
 fn keep_owner(me: &Me) {
     if crate::embed::active() {
@@ -123,11 +127,13 @@ impl SessionState {
         Ok(())
     }
 
-    /// Signs out: revokes the token on the server and continues as a new guest.
+    /// Signs out: sends unsent progress (a few seconds at most), revokes the token on the server
+    /// and continues as a new guest.
     pub async fn sign_out(self) {
+        super::sync::send_within(SEND_BEFORE_SIGN_OUT).await;
         // Even if the server cannot be reached, this device forgets the token.
         let _ = account::sign_out().await;
-        // Unsent progress waits for this learner's next session on this device.
+        // What could not be sent waits for this learner's next session on this device.
         if let (Some(old), Some(account)) = (
             token(),
             self.me.with_untracked(|m| stored_account(m.as_ref())),

@@ -374,6 +374,34 @@ pub fn flush() {
     });
 }
 
+/// Sends what is queued for the current learner now and waits for it, `limit` at most: signing
+/// out sends first, so the progress reaches the account at once rather than at its next sign-in
+/// on this device, which on a shared phone may never come. What is not sent stays queued.
+pub async fn send_within(limit: Duration) {
+    if queued().is_empty() || !navigator_online() {
+        return;
+    }
+    let run = async {
+        // One run at a time: a flush in flight finishes first.
+        while BUSY.with(|b| b.replace(true)) {
+            crate::components::dom::wait_ms(50).await;
+        }
+        // Ours now: released when this run ends, or is dropped at the limit (which aborts its
+        // request; events are stored once by id, so sending it again later is harmless).
+        struct Release;
+        impl Drop for Release {
+            fn drop(&mut self) {
+                BUSY.with(|b| b.set(false));
+            }
+        }
+        let _release = Release;
+        let _ = send_all().await;
+    };
+    let limit = crate::components::dom::wait_ms(limit.as_millis().try_into().unwrap_or(i32::MAX));
+    futures_util::future::select(std::pin::pin!(run), std::pin::pin!(limit)).await;
+    use_sync().pending.set(queued().len());
+}
+
 /// Most bytes of events in one request: browsers refuse `keepalive` bodies over 64 KiB.
 const MAX_BATCH_BYTES: usize = 48_000;
 
