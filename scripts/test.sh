@@ -57,12 +57,12 @@ step "end-to-end tests (Playwright + Chromium)" \
   env JIETI_SERVER_BIN="$CARGO_TARGET_DIR/debug/jieti-server" npm --prefix e2e test
 # Printed figures with floors (DESIGN.md §6, issue #8): Lighthouse mobile scores and metrics on
 # five routes, memory over 20 route changes, long tasks during interactions. Last, alone: they
-# measure time on this machine.
-step "Lighthouse (mobile defaults) on catalog, course, lesson, quiz, dashboard" \
+# measure time on this machine (calibrated to one emulated phone, ADR 0018).
+step "Lighthouse (mobile defaults, the CPU calibrated to one phone) on catalog, course, lesson, quiz, dashboard" \
   env JIETI_SERVER_BIN="$CARGO_TARGET_DIR/debug/jieti-server" npm --prefix e2e run --silent lighthouse
 step "memory over 20 route changes" \
   env JIETI_SERVER_BIN="$CARGO_TARGET_DIR/debug/jieti-server" npm --prefix e2e run --silent memory
-step "long tasks while typing, filtering and answering (CPU 4× slower)" \
+step "long tasks while typing, filtering and answering (on that phone's CPU)" \
   env JIETI_SERVER_BIN="$CARGO_TARGET_DIR/debug/jieti-server" npm --prefix e2e run --silent interaction
 
 echo
