@@ -110,6 +110,8 @@ fn form_page(sign_up: bool) -> web_sys::Element {
     });
     let errors = RwSignal::new(Errors::default());
     let busy = RwSignal::new(false);
+    // Signing out first sends unsent progress, which can take a few seconds.
+    let leaving = move || session.leaving();
     // Where to go afterwards: an app path only, never another site.
     let next = move || {
         url.with_untracked(|u| u.get("next").map(str::to_owned))
@@ -118,7 +120,7 @@ fn form_page(sign_up: bool) -> web_sys::Element {
     };
     let on_submit = move |ev: web_sys::Event| {
         ev.prevent_default();
-        if busy.get_untracked() {
+        if busy.get_untracked() || untrack(leaving) {
             return;
         }
         let (n, e, p) = (
@@ -160,13 +162,8 @@ fn form_page(sign_up: bool) -> web_sys::Element {
         });
     };
     let on_click = move |ev: web_sys::Event| {
-        // Once: signing out first sends unsent progress, which can take a few seconds.
         if closest_data(&ev, "data-act").as_deref() == Some("sign-out") && !busy.get_untracked() {
-            busy.set(true);
-            crate::prelude::spawn_local(async move {
-                session.sign_out().await;
-                let _ = busy.try_set(false);
-            });
+            crate::prelude::spawn_local(async move { session.sign_out().await });
         }
     };
     let tree = move || {
@@ -180,10 +177,14 @@ fn form_page(sign_up: bool) -> web_sys::Element {
                 vec![
                     el("p", "", vec![text(i18n::signed_in_as(locale, &who))])
                         .attr("role", "status"),
-                    el("button", "button button--quiet", vec![text(t.sign_out)])
-                        .attr("type", "button")
-                        .attr("data-act", "sign-out")
-                        .attr_if("disabled", busy.get().then_some("")),
+                    el(
+                        "button",
+                        "button button--quiet",
+                        vec![text(if leaving() { t.signing_out } else { t.sign_out })],
+                    )
+                    .attr("type", "button")
+                    .attr("data-act", "sign-out")
+                    .attr_if("disabled", (busy.get() || leaving()).then_some("")),
                 ]
             })
             .unwrap_or_default();
@@ -205,7 +206,7 @@ fn form_page(sign_up: bool) -> web_sys::Element {
                 vec![text(if sign_up { t.sign_up } else { t.sign_in })],
             ),
             el("div", "", me),
-            errors.with(|e| form(t, sign_up, e, busy.get())),
+            errors.with(|e| form(t, sign_up, e, busy.get() || leaving())),
             el(
                 "p",
                 "",

@@ -93,6 +93,7 @@ pub static MESSAGES: Messages = Messages {
     sign_in: "Sign in",
     sign_up: "Sign up",
     sign_out: "Sign out",
+    signing_out: "Signing out…",
     display_name: "Display name",
     email: "Email",
     password: "Password",

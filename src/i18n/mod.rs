@@ -193,6 +193,8 @@ pub struct Messages {
     pub sign_up: &'static str,
     /// Sign out button.
     pub sign_out: &'static str,
+    /// The sign-out button while unsent progress goes first.
+    pub signing_out: &'static str,
     /// Field: display name.
     pub display_name: &'static str,
     /// Field: email.

@@ -93,6 +93,7 @@ pub static MESSAGES: Messages = Messages {
     sign_in: "登录",
     sign_up: "注册",
     sign_out: "退出登录",
+    signing_out: "正在退出…",
     display_name: "昵称",
     email: "邮箱",
     password: "密码",

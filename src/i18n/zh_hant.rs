@@ -93,6 +93,7 @@ pub static MESSAGES: Messages = Messages {
     sign_in: "登入",
     sign_up: "註冊",
     sign_out: "登出",
+    signing_out: "正在登出…",
     display_name: "暱稱",
     email: "電子郵件",
     password: "密碼",

@@ -59,6 +59,8 @@ pub fn token() -> Option<String> {
 pub struct SessionState {
     me: RwSignal<Option<Me>>,
     unsure: RwSignal<bool>,
+    /// Signing out (unsent progress goes first): one sign-out at a time, whatever the page.
+    leaving: RwSignal<bool>,
 }
 
 impl SessionState {
@@ -66,6 +68,7 @@ impl SessionState {
         SessionState {
             me: RwSignal::new(None),
             unsure: RwSignal::new(false),
+            leaving: RwSignal::new(false),
         }
     }
 
@@ -127,9 +130,18 @@ impl SessionState {
         Ok(())
     }
 
+    /// Whether a sign-out is under way (tracked).
+    pub fn leaving(&self) -> bool {
+        self.leaving.get()
+    }
+
     /// Signs out: sends unsent progress (a few seconds at most), revokes the token on the server
-    /// and continues as a new guest.
+    /// and continues as a new guest. A second call while one runs does nothing.
     pub async fn sign_out(self) {
+        if self.leaving.get_untracked() {
+            return;
+        }
+        self.leaving.set(true);
         super::sync::send_within(SEND_BEFORE_SIGN_OUT).await;
         // Even if the server cannot be reached, this device forgets the token.
         let _ = account::sign_out().await;
@@ -144,6 +156,9 @@ impl SessionState {
         storage::remove(ACCOUNT_KEY);
         self.me.set(None);
         self.unsure.set(false);
+        // Signed out: the forms are free again while the next guest is made (a sign-in meanwhile
+        // keeps its own session: `ensure`).
+        self.leaving.set(false);
         if self.ensure().await.is_err() {
             check_later(self, 0);
         }

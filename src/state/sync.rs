@@ -392,6 +392,10 @@ pub async fn send_within(limit: Duration) {
         impl Drop for Release {
             fn drop(&mut self) {
                 BUSY.with(|b| b.set(false));
+                // A flush asked for meanwhile found us busy: it runs now.
+                if AGAIN.with(|a| a.replace(false)) {
+                    schedule(Duration::ZERO);
+                }
             }
         }
         let _release = Release;
