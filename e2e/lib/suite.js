@@ -45,9 +45,19 @@ export function useEnv(options = {}) {
       return res.json();
     },
   };
+  let seen = 0;
   before(async () => {
     env.server = await startServer();
     env.browser = await launch(options.browser);
+    seen = env.server.log().length;
+  });
+  // What the server logged during a test (it runs at RUST_LOG=warn: a 500's cause, say), printed
+  // after it: CI keeps only this output.
+  afterEach(() => {
+    const log = env.server?.log() ?? '';
+    const fresh = log.slice(seen).trim();
+    seen = log.length;
+    if (fresh) console.log(`server log during the test:\n${fresh}`);
   });
   after(async () => {
     await env.browser?.close();

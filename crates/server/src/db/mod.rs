@@ -172,7 +172,17 @@ const WRITE_LOCK: i64 = 0x6a_69_65_74_69;
 /// database, so the read-then-write logic behaves exactly as on SQLite (ADR 0017).
 pub async fn write_tx(db: &Db) -> Result<sqlx::Transaction<'static, Any>, sqlx::Error> {
     match backend(db) {
-        Backend::Sqlite => writer(db).begin_with("BEGIN IMMEDIATE").await,
+        Backend::Sqlite => {
+            let writer = writer(db);
+            // Begun in a task of its own, which runs to its end even when the request that asked
+            // is dropped (its client went away): sqlx's begin with a custom statement awaits once
+            // more after the BEGIN has run, and a drop there left the one writer connection in a
+            // transaction nobody held, so every later write failed (tests/cancel.rs). Finished
+            // with no one waiting, the transaction is dropped and rolled back.
+            tokio::spawn(async move { writer.begin_with("BEGIN IMMEDIATE").await })
+                .await
+                .map_err(|e| sqlx::Error::Protocol(format!("beginning a write: {e}")))?
+        }
         Backend::Postgres => {
             let mut tx = db.begin().await?;
             // The lock function returns void, which the Any driver cannot read: count instead.
