@@ -2,9 +2,9 @@
 // loaded; lib/cpu.js: 4× at this host's usual speed, calibrated before each attempt so a busy
 // moment of the host does not make a slower phone), typing a search, switching catalog filters
 // and answering practice questions must not block the main thread for more than 50 ms at a time
-// (the floor, #8; see ATTEMPTS for how a run is judged). Long tasks are read from a 'longtask' PerformanceObserver;
-// each interaction counts only the tasks that start inside its own time window (page load has
-// long tasks of its own). Inside a window the test clicks with raw mouse events at an element's
+// (the floor, #8; see ATTEMPTS for how a run is judged). Long tasks are read from a
+// 'longtask' PerformanceObserver; each interaction counts only the tasks that start inside its
+// own time window (page load and the benchmark have long tasks of their own). Inside a window the test clicks with raw mouse events at an element's
 // centre and waits with plain DOM queries: Playwright's actionability checks and getByRole's
 // accessible-name scans run in the page and, throttled, make long tasks of their own.
 // PERF_TRACE=1 also saves a Chromium trace (with JS samples) of each interaction to
@@ -63,7 +63,6 @@ async function openThrottled(path, ready) {
   // done here, before any window opens.
   await page.waitForFunction(() => true);
   await page.locator('body').boundingBox();
-  // Its long tasks are before any window.
   const slowdown = chosenSlowdown(await hostIndex(page));
   const cdp = await context.newCDPSession(page);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: slowdown });

@@ -336,15 +336,32 @@ fn schedule(after: Duration) {
     );
 }
 
+/// The one send that runs at a time (a flush, or a sign-out's `send_within`): held while it
+/// runs, released when dropped, also when the send is dropped before its end.
+struct Sending;
+
+impl Sending {
+    /// The turn to send, unless a send runs now.
+    fn take() -> Option<Sending> {
+        (!BUSY.with(|b| b.replace(true))).then_some(Sending)
+    }
+}
+
+impl Drop for Sending {
+    fn drop(&mut self) {
+        BUSY.with(|b| b.set(false));
+    }
+}
+
 /// Sends everything queued now (one run at a time).
 pub fn flush() {
-    if BUSY.with(|b| b.replace(true)) {
+    let Some(sending) = Sending::take() else {
         AGAIN.with(|a| a.set(true));
         return;
-    }
-    crate::prelude::spawn_local(async {
+    };
+    crate::prelude::spawn_local(async move {
         let outcome = send_all().await;
-        BUSY.with(|b| b.set(false));
+        drop(sending);
         let state = use_sync();
         state.pending.set(queued().len());
         if AGAIN.with(|a| a.replace(false)) && outcome.is_ok() {
@@ -382,28 +399,24 @@ pub async fn send_within(limit: Duration) {
         return;
     }
     let run = async {
-        // One run at a time: a flush in flight finishes first.
-        while BUSY.with(|b| b.replace(true)) {
-            crate::components::dom::wait_ms(50).await;
-        }
-        // Ours now: released when this run ends, or is dropped at the limit (which aborts its
-        // request; events are stored once by id, so sending it again later is harmless).
-        struct Release;
-        impl Drop for Release {
-            fn drop(&mut self) {
-                BUSY.with(|b| b.set(false));
-                // A flush asked for meanwhile found us busy: it runs now.
-                if AGAIN.with(|a| a.replace(false)) {
-                    schedule(Duration::ZERO);
-                }
+        // One send at a time: a flush in flight finishes first.
+        let _sending = loop {
+            match Sending::take() {
+                Some(sending) => break sending,
+                None => crate::components::dom::wait_ms(50).await,
             }
-        }
-        let _release = Release;
+        };
+        // Dropped at the limit, the send aborts its request (events are stored once by id, so
+        // sending it again later is harmless).
         let _ = send_all().await;
     };
     let limit = crate::components::dom::wait_ms(limit.as_millis().try_into().unwrap_or(i32::MAX));
     futures_util::future::select(std::pin::pin!(run), std::pin::pin!(limit)).await;
     use_sync().pending.set(queued().len());
+    // A flush asked for meanwhile found a send running: it runs now.
+    if AGAIN.with(|a| a.replace(false)) {
+        schedule(Duration::ZERO);
+    }
 }
 
 /// Most bytes of events in one request: browsers refuse `keepalive` bodies over 64 KiB.
